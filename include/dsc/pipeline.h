@@ -1,0 +1,99 @@
+/* pipeline.h - a downscaling pipeline: its configuration (a pipeline INI file naming region
+ * files) and the run that takes the data through ingest, regrid, train, correct, project
+ * and write.
+ */
+#ifndef DSC_PIPELINE_H
+#define DSC_PIPELINE_H
+
+#include "dsc/bc.h"
+#include "dsc/nn.h"
+
+#define DSC_MAX_LIST 16  /* most entries in a list setting (models, scenarios, ...) */
+#define DSC_PATH_MAX 1024
+
+typedef enum { DSC_REGION_KIND_POINT = 0, DSC_REGION_KIND_BOX = 1 } dsc_region_def_kind;
+
+/* A region file (regions/<name>.ini): where, not what data. */
+typedef struct {
+    char name[64];       /* file stem, used in output names */
+    char title[128];     /* for figures, e.g. "Frankfurt am Main" */
+    dsc_region_def_kind kind;
+    double lat, lon;     /* point, or the city marked on maps of a box */
+    double lat_min, lat_max, lon_min, lon_max; /* box */
+    char location[64];   /* site name in station-layout files (optional) */
+    char path[DSC_PATH_MAX];
+} dsc_region_def_t;
+
+/* How training pairs of model predictors and observed targets are formed. */
+typedef enum {
+    DSC_PAIR_RANK = 0, /* by rank within each calendar month of the training years: right for
+                          free-running models whose days are not the observed days */
+    DSC_PAIR_DATE = 1  /* by date: only for predictors that follow observed weather */
+} dsc_pairing;
+
+typedef struct {
+    int y0, y1; /* inclusive years; y0 == 0 when unset */
+} dsc_period_t;
+
+/* One region of a pipeline with its inputs and periods. Paths are templates relative to the
+ * data root, with {var}, {model}, {scenario} substituted and shell globs allowed. */
+typedef struct {
+    dsc_region_def_t region;
+    char variables[DSC_MAX_LIST][32];
+    size_t nvar;
+    char models[DSC_MAX_LIST][64];
+    size_t nmodel;
+    char scenarios[DSC_MAX_LIST][32];
+    size_t nscen;
+    char gcm[DSC_PATH_MAX];         /* one series covering historical and one scenario */
+    char gcm_historical[DSC_PATH_MAX];
+    char gcm_future[DSC_PATH_MAX];
+    char gcm_var[DSC_MAX_LIST][64];  /* per variable; default the variable's name */
+    char obs[DSC_PATH_MAX];
+    char obs_format[16];             /* "netcdf" or "ghcn" */
+    char obs_var[DSC_MAX_LIST][64];  /* per variable */
+    char obs2[DSC_PATH_MAX];         /* optional second observation source */
+    char obs2_label[32];
+    char obs2_var[DSC_MAX_LIST][64];
+    char gcm_calendar[32];           /* calendar override for non-CF model files, or "" */
+    dsc_period_t train, valid, future, base, late; /* base/late: map periods (1990s, 2090s) */
+    dsc_pairing pairing;
+    double min_coverage;             /* fraction of a year's days needed to train on it */
+} dsc_job_t;
+
+typedef struct {
+    char name[64];                   /* output folder name */
+    char path[DSC_PATH_MAX];         /* the pipeline file */
+    char data_root[DSC_PATH_MAX];
+    char out_dir[DSC_PATH_MAX];
+    dsc_job_t *jobs;                 /* one per region, owned */
+    size_t njob;
+    dsc_nn_config_t nn;
+    size_t ensemble;                 /* ANN members with seeds seed, seed+1, ... */
+    double ridge;                    /* linear baseline */
+    dsc_bc_config_t bc_hist;         /* historical correction, default EQM */
+    dsc_bc_config_t bc_future;       /* future correction, default QDM */
+    char regrid_method[32];
+    double hist_bin_width;           /* degC */
+    int force;                       /* ignore cached results */
+    int dry_run;
+} dsc_pipeline_t;
+
+/* Reads and validates a pipeline file and the region files it names (regions/<name>.ini
+ * beside the pipeline's folder, or region_dir when non-NULL). data_root and out_dir may be
+ * NULL (defaults: $DOWNSCALE_DATA, else ../shared/data; out/<name>). Every problem found is
+ * logged at ERROR with file:line; the return is DSC_ERR_CONFIG with the first of them.
+ * The caller owns *out: dsc_pipeline_destroy(). */
+int dsc_pipeline_load(dsc_ctx_t *ctx, const char *path, const char *region_dir,
+                      const char *data_root, const char *out_dir, dsc_pipeline_t **out);
+void dsc_pipeline_destroy(dsc_pipeline_t *p);
+
+/* Reads a region file. */
+int dsc_region_load(dsc_ctx_t *ctx, const char *path, dsc_region_def_t *out);
+
+/* Runs the whole pipeline, writing under p->out_dir. argv_line is recorded in the outputs'
+ * history. Outputs are written to temporary names and renamed, so a failure leaves the
+ * previous outputs whole. */
+int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line);
+
+#endif

@@ -1,0 +1,67 @@
+/* stats.h - evaluation: Taylor statistics, histograms on shared bins, and simple measures.
+ *
+ * Conventions: population standard deviations (divide by n), the centred RMS difference
+ * crmsd^2 = sd^2 + sd_ref^2 - 2 sd sd_ref corr (the law of cosines the Taylor diagram draws),
+ * normalised values divided by the reference's standard deviation. Pairs where either value
+ * is NaN (or infinite) are left out of every statistic; single-series functions likewise use
+ * only the finite values. Results are in the unit of the input (K), correlations unitless.
+ */
+#ifndef DSC_STATS_H
+#define DSC_STATS_H
+
+#include "dsc/time.h"
+
+typedef struct {
+    size_t n;          /* pairs used */
+    double mean;       /* of the simulation */
+    double mean_ref;   /* of the reference */
+    double sd;         /* population standard deviation of the simulation */
+    double sd_ref;     /* of the reference */
+    double sd_ratio;   /* sd / sd_ref */
+    double corr;       /* Pearson correlation */
+    double crmsd;      /* centred RMS difference */
+    double crmsd_norm; /* crmsd / sd_ref */
+    double bias;       /* mean - mean_ref */
+    double rmse;       /* RMS difference */
+} dsc_taylor_t;
+
+/* Taylor statistics of sim[n] against ref[n] (paired by index). Fewer than 2 valid pairs, or
+ * a constant series, is DSC_ERR_RANGE and leaves *out unchanged. */
+int dsc_stats_taylor(dsc_ctx_t *ctx, const double *ref, const double *sim, size_t n,
+                     dsc_taylor_t *out);
+
+/* Shared histogram bins: nbins of equal width from lo. */
+typedef struct {
+    double lo;
+    double width;
+    size_t nbins;
+} dsc_bins_t;
+
+/* Bins of the given width that cover every finite value of every series (edges at whole
+ * multiples of width; bin k is [lo + k width, lo + (k+1) width)). series[s] has lengths[s]
+ * values; both arrays are borrowed. No finite value at all, or more than 10^7 bins, is
+ * DSC_ERR_RANGE; a width that is not positive and finite is DSC_ERR_USAGE. */
+int dsc_stats_bins(dsc_ctx_t *ctx, const double *const *series, const size_t *lengths,
+                   size_t nseries, double width, dsc_bins_t *out);
+/* Counts the finite values of x into counts[nbins] (values outside go to the end bins), so
+ * the counts sum to the number of finite values. counts is overwritten. */
+void dsc_stats_histogram(const dsc_bins_t *bins, const double *x, size_t n, size_t *counts);
+
+/* Mean of the finite values; NaN when there are none. */
+double dsc_stats_mean(const double *x, size_t n);
+/* Two-sample Kolmogorov-Smirnov distance (largest gap between the empirical CDFs, 0..1)
+ * between the finite values of a and b. NaN when either has none (or memory is short). */
+double dsc_stats_ks(const double *a, size_t na, const double *b, size_t nb);
+/* p-quantile (0..1) of the finite values, linear interpolation between order statistics
+ * (type 7). NaN when there are none, when p is outside [0, 1], or when memory is short. */
+double dsc_stats_quantile(const double *x, size_t n, double p);
+
+/* Mean annual cycle: out[doy-1] for every day of year of cal (366 slots; unused slots NaN).
+ * The slot is taken from month and day as in the bias correction's day groups: in standard,
+ * proleptic_gregorian, julian and all_leap it is the day of year of a leap year (29 Feb is
+ * slot 59, 1 Mar always slot 60, 31 Dec slot 365); noleap fills slots 0..364 and 360_day
+ * 0..359. Dates that do not exist in cal are skipped. */
+void dsc_stats_annual_cycle(dsc_calendar_t cal, const dsc_date_t *dates, const double *x,
+                            size_t n, double out[366]);
+
+#endif

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Runs every test program, keeps going after a failure, and ends with one summary line
+# ("N passed, N failed") and a non-zero exit when any program failed.
+build=$1
+shift
+passed=0
+failed=0
+failed_names=""
+for t in "$@"; do
+    echo "== $t"
+    if "$t" --jobs=2; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failed_names="$failed_names $(basename "$t")"
+    fi
+done
+echo "test programs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] || { echo "failed:$failed_names"; exit 1; }

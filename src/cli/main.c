@@ -1,0 +1,54 @@
+/* main.c - the downscale program: argument parsing, logging to the terminal, exit codes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "dsc/core.h"
+
+static void usage(FILE *fp)
+{
+    fputs("usage: downscale COMMAND [OPTIONS]\n"
+          "\n"
+          "Statistical downscaling of daily temperature from climate models to cities and\n"
+          "observation grids.\n"
+          "\n"
+          "commands:\n"
+          "  run PIPELINE.ini [--out DIR] [--data-root DIR] [--quiet] [--verbose]\n"
+          "        run a pipeline (see pipelines/demo.ini); outputs go to out/<name>/\n"
+          "  inspect FILE [VAR]\n"
+          "        show how a NetCDF file is decoded: grid, calendar, dates, units, fill\n"
+          "  --help     this text\n"
+          "  --version  the program's version\n"
+          "\n"
+          "The data root (where input paths in a pipeline are looked up) is, in order:\n"
+          "--data-root, $DOWNSCALE_DATA, ../shared/data.\n"
+          "\n"
+          "exit status: 0 success, 2 bad input or configuration, 3 output folder locked by\n"
+          "another run, 1 internal failure.\n",
+          fp);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return DSC_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("downscale %s\n", DSC_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return dsc_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "inspect") == 0)
+        return dsc_cmd_inspect(argc - 1, argv + 1);
+    fprintf(stderr, "downscale: unknown command '%s' (try 'downscale --help')\n", cmd);
+    return DSC_EXIT_USAGE;
+}

@@ -1,0 +1,291 @@
+/* correct.c - the correct stage (bias correction of the ANN), the tasmin <= tasmax repair
+ * and the multi-model ensemble. */
+#include "dsc/bc.h"
+#include "pipeline/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The future is corrected in blocks of this many years: QDM takes the simulated quantiles
+ * from the block itself, so a 30-year climate, not the whole century with its trend, sets
+ * each value's rank (Cannon et al. 2015 use moving projection windows for the same reason). */
+#define FUTURE_BLOCK_YEARS 30
+
+static void column(const double *v, size_t n, size_t stride, size_t c, double *out)
+{
+    for (size_t t = 0; t < n; t++)
+        out[t] = v[t * stride + c];
+}
+
+static void set_column(double *v, size_t n, size_t stride, size_t c, const double *in)
+{
+    for (size_t t = 0; t < n; t++)
+        v[t * stride + c] = in[t];
+}
+
+static int correct_future(dsc_ctx_t *ctx, const dsc_bc_t *bc, dsc_scenario_data_t *sc,
+                          size_t ncell, size_t c, double *in, double *out)
+{
+    column(sc->ann, sc->n, ncell, c, in);
+    size_t t = 0;
+    while (t < sc->n) {
+        int y0 = sc->dates[t].year;
+        size_t start = t;
+        while (t < sc->n && sc->dates[t].year < y0 + FUTURE_BLOCK_YEARS)
+            t++;
+        int rc = dsc_bc_apply(ctx, bc, in + start, sc->dates + start, t - start, out + start);
+        if (rc)
+            return rc;
+    }
+    set_column(sc->ann_bc, sc->n, ncell, c, out);
+    return DSC_OK;
+}
+
+int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                      dsc_member_t *m)
+{
+    size_t nmax = m->nh;
+    for (size_t s = 0; s < m->nscen; s++)
+        nmax = m->scen[s].n > nmax ? m->scen[s].n : nmax;
+    double *ref = dsc_malloc(ctx, m->nh * sizeof *ref, "reference column");
+    double *hist = dsc_malloc(ctx, m->nh * sizeof *hist, "model column");
+    double *in = dsc_malloc(ctx, nmax * sizeof *in, "input column");
+    double *out = dsc_malloc(ctx, nmax * sizeof *out, "output column");
+    int rc = ref && hist && in && out ? DSC_OK : DSC_ERR_NOMEM;
+    if (!rc && !(m->ann_bc = dsc_nan_array(ctx, m->nh * m->ncell, "corrected ANN")))
+        rc = DSC_ERR_NOMEM;
+    for (size_t s = 0; s < m->nscen && !rc; s++)
+        if (!(m->scen[s].ann_bc = dsc_nan_array(ctx, m->scen[s].n * m->ncell, "corrected")))
+            rc = DSC_ERR_NOMEM;
+
+    for (size_t c = 0; c < m->ncell && !rc; c++) {
+        /* Fit on the training years only, so the validation years judge it out of sample. */
+        size_t have = 0;
+        for (size_t t = 0; t < m->nh; t++) {
+            int y = m->hdates[t].year;
+            int train = y >= job->train.y0 && y <= job->train.y1;
+            ref[t] = train ? m->obs[t * m->ncell + c] : NAN;
+            hist[t] = train ? m->ann[t * m->ncell + c] : NAN;
+            have += isfinite(ref[t]) && isfinite(hist[t]);
+        }
+        if (have == 0)
+            continue; /* an all-missing cell stays missing */
+        dsc_bc_t *bc_h = NULL, *bc_f = NULL;
+        rc = dsc_bc_fit(ctx, &p->bc_hist, m->cal, ref, m->hdates, m->nh, hist, m->hdates,
+                        m->nh, &bc_h);
+        if (!rc) {
+            column(m->ann, m->nh, m->ncell, c, in);
+            rc = dsc_bc_apply(ctx, bc_h, in, m->hdates, m->nh, out);
+        }
+        if (!rc)
+            set_column(m->ann_bc, m->nh, m->ncell, c, out);
+        if (!rc && m->nscen)
+            rc = dsc_bc_fit(ctx, &p->bc_future, m->cal, ref, m->hdates, m->nh, hist,
+                            m->hdates, m->nh, &bc_f);
+        for (size_t s = 0; s < m->nscen && !rc; s++)
+            rc = correct_future(ctx, bc_f, &m->scen[s], m->ncell, c, in, out);
+        dsc_bc_destroy(bc_h);
+        dsc_bc_destroy(bc_f);
+    }
+    free(ref);
+    free(hist);
+    free(in);
+    free(out);
+    if (!rc)
+        dsc_log(ctx, DSC_LOG_INFO, "correct", "%s %s %s: %s on the historical days, %s on %zu "
+                "scenario(s)", job->region.name, m->var, m->model, p->bc_hist.method,
+                p->bc_future.method, m->nscen);
+    return rc;
+}
+
+/* Where tasmin > tasmax both are set to their mean: the smallest change that restores the
+ * order, and it keeps the daily mean temperature (tasmax + tasmin) / 2 unchanged. */
+static size_t repair(double *tmax, double *tmin, size_t n)
+{
+    size_t fixed = 0;
+    if (!tmax || !tmin)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (tmin[i] > tmax[i]) {
+            double mid = 0.5 * (tmin[i] + tmax[i]);
+            tmin[i] = tmax[i] = mid;
+            fixed++;
+        }
+    }
+    return fixed;
+}
+
+void dsc_stage_tmin_tmax(dsc_ctx_t *ctx, dsc_member_t *tmax, dsc_member_t *tmin)
+{
+    if (tmax->nh != tmin->nh || tmax->ncell != tmin->ncell || tmax->nscen != tmin->nscen)
+        return;
+    size_t n = tmax->nh * tmax->ncell, fixed = 0;
+    fixed += repair(tmax->ann, tmin->ann, n);
+    fixed += repair(tmax->ann_bc, tmin->ann_bc, n);
+    fixed += repair(tmax->lin, tmin->lin, n);
+    for (size_t s = 0; s < tmax->nscen; s++) {
+        size_t k = tmax->scen[s].n * tmax->ncell;
+        if (tmax->scen[s].n != tmin->scen[s].n)
+            continue;
+        fixed += repair(tmax->scen[s].ann, tmin->scen[s].ann, k);
+        fixed += repair(tmax->scen[s].ann_bc, tmin->scen[s].ann_bc, k);
+        fixed += repair(tmax->scen[s].lin, tmin->scen[s].lin, k);
+    }
+    tmin->tmin_fixed = fixed;
+    dsc_log(ctx, DSC_LOG_INFO, "correct", "%s: %zu downscaled values had tasmin > tasmax and "
+            "were set to their mean", tmin->model, fixed);
+}
+
+/* ---- ensemble ------------------------------------------------------------------------ */
+
+/* Mean and population sd over members at each (date, cell) of the first member; members
+ * lacking a date (another calendar) or a value are left out there. */
+static void combine(const double *const *vals, const dsc_date_t *const *dates,
+                    const size_t *ns, size_t nmem, const dsc_date_t *ref_dates, size_t n,
+                    size_t ncell, double *mean, double *sd)
+{
+    size_t *pos = calloc(nmem, sizeof *pos);
+    if (!pos)
+        return;
+    for (size_t t = 0; t < n; t++) {
+        for (size_t k = 0; k < nmem; k++)
+            while (pos[k] < ns[k] && dsc_date_compare(dates[k][pos[k]], ref_dates[t]) < 0)
+                pos[k]++;
+        for (size_t c = 0; c < ncell; c++) {
+            double s = 0, ss = 0;
+            size_t cnt = 0;
+            for (size_t k = 0; k < nmem; k++) {
+                if (!vals[k] || pos[k] >= ns[k] ||
+                    dsc_date_compare(dates[k][pos[k]], ref_dates[t]) != 0)
+                    continue;
+                double v = vals[k][pos[k] * ncell + c];
+                if (isfinite(v)) {
+                    s += v;
+                    ss += v * v;
+                    cnt++;
+                }
+            }
+            double mu = cnt ? s / (double)cnt : NAN;
+            mean[t * ncell + c] = mu;
+            if (sd) {
+                double var = cnt ? ss / (double)cnt - mu * mu : NAN;
+                sd[t * ncell + c] = cnt ? (var > 0 ? sqrt(var) : 0.0) : NAN;
+            }
+        }
+    }
+    free(pos);
+}
+
+#define MAXM 64
+
+/* The four method arrays of a member's historical period (scen < 0) or of a scenario. */
+static void method_arrays(dsc_member_t *m, int scen, double ***slots)
+{
+    if (scen < 0) {
+        slots[0] = &m->gcm;
+        slots[1] = &m->ann;
+        slots[2] = &m->ann_bc;
+        slots[3] = &m->lin;
+    } else {
+        dsc_scenario_data_t *sc = &m->scen[scen];
+        slots[0] = &sc->gcm;
+        slots[1] = &sc->ann;
+        slots[2] = &sc->ann_bc;
+        slots[3] = &sc->lin;
+    }
+}
+
+static int ensemble_arrays(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n, int scen,
+                           dsc_member_t *e)
+{
+    const dsc_member_t *m0 = members[0];
+    size_t nt = scen < 0 ? m0->nh : m0->scen[scen].n;
+    const dsc_date_t *ref = scen < 0 ? m0->hdates : m0->scen[scen].dates;
+    const double *v[MAXM];
+    const dsc_date_t *d[MAXM];
+    size_t ns[MAXM];
+    double **targets[4];
+    method_arrays(e, scen, targets);
+    for (int which = 0; which < 4; which++) {
+        for (size_t k = 0; k < n; k++) {
+            double **src[4];
+            method_arrays(members[k], scen, src);
+            v[k] = *src[which];
+            d[k] = scen < 0 ? members[k]->hdates : members[k]->scen[scen].dates;
+            ns[k] = scen < 0 ? members[k]->nh : members[k]->scen[scen].n;
+        }
+        *targets[which] = dsc_nan_array(ctx, nt * m0->ncell, "ensemble mean");
+        /* The spread reported for the ensemble is that of the corrected ANN (which == 2),
+         * the series a report shows with its uncertainty band. */
+        double *spread = NULL;
+        if (which == 2) {
+            spread = dsc_nan_array(ctx, nt * m0->ncell, "ensemble spread");
+            if (scen < 0)
+                e->ann_sd = spread;
+            else
+                e->scen[scen].ann_sd = spread;
+        }
+        if (!*targets[which] || (which == 2 && !spread))
+            return DSC_ERR_NOMEM;
+        combine(v, d, ns, n, ref, nt, m0->ncell, *targets[which], spread);
+    }
+    return DSC_OK;
+}
+
+int dsc_stage_ensemble(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
+                       dsc_member_t **out)
+{
+    *out = NULL;
+    if (n == 0 || n > MAXM)
+        return dsc_error(ctx, DSC_ERR_USAGE, "ensemble: %zu members (1 to %d)", n, MAXM);
+    const dsc_member_t *m0 = members[0];
+    dsc_member_t *e = dsc_calloc(ctx, 1, sizeof *e, "ensemble");
+    if (!e)
+        return DSC_ERR_NOMEM;
+    snprintf(e->model, sizeof e->model, "ensemble");
+    snprintf(e->var, sizeof e->var, "%s", m0->var);
+    e->cal = m0->cal;
+    e->ncell = m0->ncell;
+    e->nh = m0->nh;
+    e->nscen = m0->nscen;
+    int rc = dsc_grid_copy(ctx, &e->grid, &m0->grid);
+    if (!rc && !(e->hdates = dsc_malloc(ctx, e->nh * sizeof *e->hdates, "dates")))
+        rc = DSC_ERR_NOMEM;
+    if (!rc) {
+        memcpy(e->hdates, m0->hdates, e->nh * sizeof *e->hdates);
+        e->obs = dsc_malloc(ctx, e->nh * e->ncell * sizeof *e->obs, "observations");
+        rc = e->obs ? DSC_OK : DSC_ERR_NOMEM;
+    }
+    if (!rc) {
+        memcpy(e->obs, m0->obs, e->nh * e->ncell * sizeof *e->obs);
+        if (m0->obs2) {
+            e->obs2 = dsc_malloc(ctx, e->nh * e->ncell * sizeof *e->obs2, "observations");
+            if (e->obs2)
+                memcpy(e->obs2, m0->obs2, e->nh * e->ncell * sizeof *e->obs2);
+            else
+                rc = DSC_ERR_NOMEM;
+        }
+    }
+    if (!rc)
+        rc = ensemble_arrays(ctx, members, n, -1, e);
+    for (size_t s = 0; s < e->nscen && !rc; s++) {
+        dsc_scenario_data_t *sc = &e->scen[s];
+        snprintf(sc->name, sizeof sc->name, "%s", m0->scen[s].name);
+        sc->n = m0->scen[s].n;
+        sc->dates = dsc_malloc(ctx, sc->n * sizeof *sc->dates, "dates");
+        if (!sc->dates) {
+            rc = DSC_ERR_NOMEM;
+            break;
+        }
+        memcpy(sc->dates, m0->scen[s].dates, sc->n * sizeof *sc->dates);
+        rc = ensemble_arrays(ctx, members, n, (int)s, e);
+    }
+    if (rc) {
+        dsc_member_destroy(e);
+        free(e);
+        return rc;
+    }
+    *out = e;
+    return DSC_OK;
+}

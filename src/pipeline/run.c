@@ -1,0 +1,216 @@
+/* run.c - the pipeline driver: lock the output folder, check every input exists, then take
+ * each region, model and variable through ingest, train, correct, write and figures, and
+ * leave a manifest and a log whatever the outcome. */
+#include "dsc/io.h"
+#include "pipeline/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { T_INGEST, T_TRAIN, T_CORRECT, T_WRITE, T_FIGURES, T_COUNT };
+static const char *const STAGE_NAMES[T_COUNT] = {"ingest", "train", "correct", "write",
+                                                 "figures"};
+
+/* The run log: every line the program logs is also written to run.log in the output. */
+typedef struct {
+    FILE *fp;
+    dsc_log_fn next;
+    void *next_user;
+} run_log_t;
+
+static void tee_log(void *user, dsc_log_level level, const char *module, const char *msg)
+{
+    static const char *const names[] = {"ERROR", "WARN", "INFO", "DEBUG"};
+    run_log_t *rl = user;
+    if (rl->fp) {
+        char when[32];
+        time_t now = time(NULL);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+        fprintf(rl->fp, "%s %s %s: %s\n", when, names[level], module, msg);
+        fflush(rl->fp);
+    }
+    if (rl->next)
+        rl->next(rl->next_user, level, module, msg);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Takes an exclusive lock on <out>/.lock; a second run on the same folder is refused. The
+ * lock goes with the process, so a killed run never leaves a stale lock behind. */
+static int lock_output(dsc_ctx_t *ctx, const char *out_dir, int *fd)
+{
+    char path[DSC_PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/.lock", out_dir);
+    *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (*fd < 0)
+        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot create lock file: %s", path,
+                         strerror(errno));
+    if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+        close(*fd);
+        *fd = -1;
+        return dsc_error(ctx, DSC_ERR_LOCKED, "%s: another run is writing this output "
+                         "folder; wait for it or choose another --out", out_dir);
+    }
+    return DSC_OK;
+}
+
+typedef struct {
+    dsc_ctx_t *ctx;
+    const dsc_pipeline_t *p;
+    const char *argv_line;
+    double t[T_COUNT];
+    dsc_outputs_t outputs;
+} run_t;
+
+static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
+                          dsc_member_t **out)
+{
+    double t0 = now_seconds();
+    int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, out);
+    double t1 = now_seconds();
+    r->t[T_INGEST] += t1 - t0;
+    if (!rc)
+        rc = dsc_stage_train(r->ctx, r->p, job, *out);
+    double t2 = now_seconds();
+    r->t[T_TRAIN] += t2 - t1;
+    if (!rc)
+        rc = dsc_stage_correct(r->ctx, r->p, job, *out);
+    r->t[T_CORRECT] += now_seconds() - t2;
+    return rc;
+}
+
+static int emit(run_t *r, const dsc_job_t *job, const dsc_member_t *m, const char *tag,
+                int figures)
+{
+    double t0 = now_seconds();
+    int rc = dsc_stage_write(r->ctx, r->p, job, m, tag, r->argv_line, &r->outputs);
+    double t1 = now_seconds();
+    r->t[T_WRITE] += t1 - t0;
+    if (!rc && figures)
+        rc = dsc_stage_figures(r->ctx, r->p, job, m, tag, &r->outputs);
+    r->t[T_FIGURES] += now_seconds() - t1;
+    return rc;
+}
+
+static int var_index(const dsc_job_t *job, const char *name)
+{
+    for (size_t v = 0; v < job->nvar; v++)
+        if (strcmp(job->variables[v], name) == 0)
+            return (int)v;
+    return -1;
+}
+
+static void free_members(dsc_member_t **mem, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dsc_member_destroy(mem[i]);
+        free(mem[i]);
+        mem[i] = NULL;
+    }
+}
+
+static int run_job(run_t *r, const dsc_job_t *job)
+{
+    size_t nv = job->nvar, nm = job->nmodel;
+    dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
+    if (!mem)
+        return dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
+    int rc = DSC_OK;
+    int ix = var_index(job, "tasmax"), in = var_index(job, "tasmin");
+    for (size_t m = 0; m < nm && !rc; m++) {
+        for (size_t v = 0; v < nv && !rc; v++)
+            rc = process_member(r, job, v, m, &mem[v * nm + m]);
+        if (!rc && ix >= 0 && in >= 0)
+            dsc_stage_tmin_tmax(r->ctx, mem[(size_t)ix * nm + m], mem[(size_t)in * nm + m]);
+    }
+    for (size_t v = 0; v < nv && !rc; v++) {
+        dsc_member_t **row = mem + v * nm;
+        if (nm == 1) {
+            rc = emit(r, job, row[0], "", 1);
+            continue;
+        }
+        for (size_t m = 0; m < nm && !rc; m++) {
+            char tag[80];
+            snprintf(tag, sizeof tag, "_%s", row[m]->model);
+            rc = emit(r, job, row[m], tag, 0);
+        }
+        dsc_member_t *ens = NULL;
+        if (!rc)
+            rc = dsc_stage_ensemble(r->ctx, row, nm, &ens);
+        if (!rc)
+            rc = emit(r, job, ens, "", 1);
+        if (ens) {
+            dsc_member_destroy(ens);
+            free(ens);
+        }
+    }
+    free_members(mem, nv * nm);
+    free(mem);
+    return rc;
+}
+
+int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
+{
+    int rc = dsc_io_mkdirs(ctx, p->out_dir);
+    if (rc)
+        return rc;
+    int lock_fd = -1;
+    if ((rc = lock_output(ctx, p->out_dir, &lock_fd)))
+        return rc;
+
+    run_log_t rl = {0};
+    dsc_log_level level;
+    dsc_ctx_get_log(ctx, &rl.next, &rl.next_user, &level);
+    char log_path[DSC_PATH_MAX + 16], *log_tmp = NULL;
+    snprintf(log_path, sizeof log_path, "%s/run.log", p->out_dir);
+    if ((rc = dsc_io_open_atomic(ctx, log_path, &rl.fp, &log_tmp))) {
+        close(lock_fd);
+        return rc;
+    }
+    dsc_ctx_set_log(ctx, tee_log, &rl, level < DSC_LOG_INFO ? DSC_LOG_INFO : level);
+    dsc_log(ctx, DSC_LOG_INFO, "run", "pipeline %s (%s), data root %s, output %s", p->name,
+            p->path, p->data_root, p->out_dir);
+
+    run_t r = {ctx, p, argv_line, {0}, {0}};
+    dsc_outputs_t inputs = {0};
+    rc = dsc_manifest_inputs(ctx, p, &inputs);
+    dsc_outputs_clear(&inputs);
+    for (size_t j = 0; j < p->njob && !rc; j++) {
+        dsc_log(ctx, DSC_LOG_INFO, "run", "region %s: %zu variable(s), %zu model(s), %zu "
+                "scenario(s)", p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel,
+                p->jobs[j].nscen);
+        rc = run_job(&r, &p->jobs[j]);
+    }
+
+    char failure[1024] = "";
+    if (rc) {
+        snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
+        dsc_log(ctx, DSC_LOG_ERROR, "run", "%s", failure);
+    }
+    dsc_timing_t timings[T_COUNT];
+    for (int i = 0; i < T_COUNT; i++)
+        timings[i] = (dsc_timing_t){STAGE_NAMES[i], r.t[i]};
+    int mrc = dsc_manifest_write(ctx, p, argv_line, timings, T_COUNT, &r.outputs,
+                                 rc ? failure : "success");
+    if (!rc && !mrc)
+        dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu files written under %s",
+                r.outputs.n, p->out_dir);
+    dsc_ctx_set_log(ctx, rl.next, rl.next_user, level);
+    dsc_io_commit(ctx, rl.fp, log_tmp, log_path);
+    free(log_tmp);
+    dsc_outputs_clear(&r.outputs);
+    close(lock_fd);
+    if (rc) /* the stage's message is the one the user needs, not the manifest's */
+        return dsc_error(ctx, rc, "%s", failure);
+    return mrc;
+}

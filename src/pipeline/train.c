@@ -1,0 +1,295 @@
+/* train.c - the train and project stages: per target cell, an ensemble of ANNs and the
+ * linear baseline fitted on the training years, early-stopped on the validation years, then
+ * applied to every historical and future day. */
+#include "dsc/features.h"
+#include "dsc/linear.h"
+#include "pipeline/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NEIGHBOURS 4
+
+/* Predictor columns of one cell for one period: the model on the target, then the model
+ * cells that the interpolation used. */
+typedef struct {
+    dsc_features_column_t cols[1 + MAX_NEIGHBOURS];
+    size_t ncols;
+} columns_t;
+
+static columns_t cell_columns(const dsc_member_t *m, size_t c, const double *on_target,
+                              const dsc_field_t *src)
+{
+    columns_t k = {.ncols = 1};
+    k.cols[0] = (dsc_features_column_t){on_target + c, m->ncell};
+    if (m->weights) {
+        size_t count;
+        const size_t *cells;
+        const double *w;
+        dsc_regrid_weights_entries(m->weights, c, &count, &cells, &w);
+        size_t nsrc = dsc_field_ncells(src);
+        for (size_t i = 0; i < count && i < MAX_NEIGHBOURS; i++)
+            k.cols[k.ncols++] = (dsc_features_column_t){src->values + cells[i], nsrc};
+    }
+    return k;
+}
+
+/* Years whose observations cover less than min_coverage of their days are not used to
+ * train or validate: a year with half its winter missing would bias the rank pairing. */
+static size_t mask_sparse_years(const dsc_job_t *job, const dsc_member_t *m, size_t c,
+                                double *obs_col)
+{
+    size_t dropped = 0;
+    size_t t = 0;
+    while (t < m->nh) {
+        int year = m->hdates[t].year;
+        size_t start = t, have = 0;
+        for (; t < m->nh && m->hdates[t].year == year; t++) {
+            obs_col[t] = m->obs[t * m->ncell + c];
+            have += isfinite(obs_col[t]);
+        }
+        double need = job->min_coverage * dsc_calendar_days_in_year(m->cal, year);
+        if ((double)have < need && have > 0) {
+            for (size_t i = start; i < t; i++)
+                obs_col[i] = NAN;
+            dropped++;
+        }
+    }
+    return dropped;
+}
+
+static int make_targets(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
+                        const double *obs_col, const double *gcm_col, dsc_period_t per,
+                        double *target)
+{
+    if (job->pairing == DSC_PAIR_DATE) {
+        for (size_t t = 0; t < m->nh; t++) {
+            int y = m->hdates[t].year;
+            target[t] = y >= per.y0 && y <= per.y1 ? obs_col[t] : NAN;
+        }
+        return DSC_OK;
+    }
+    return dsc_features_pair_by_rank(ctx, m->hdates, gcm_col, 1, m->nh, m->hdates, obs_col,
+                                     1, m->nh, per.y0, per.y1, target);
+}
+
+/* Keeps rows whose predictors and target are all finite; returns how many. */
+static size_t compact_rows(double *x, double *y, size_t n, size_t p)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int ok = isfinite(y[i]);
+        for (size_t j = 0; ok && j < p; j++)
+            ok = isfinite(x[i * p + j]);
+        if (!ok)
+            continue;
+        if (k != i) {
+            memmove(x + k * p, x + i * p, p * sizeof *x);
+            y[k] = y[i];
+        }
+        k++;
+    }
+    return k;
+}
+
+/* Predicts rows whose predictors are complete; the others stay NaN. */
+static int predict_rows(dsc_ctx_t *ctx, const dsc_nn_t *nn, const dsc_linear_t *lin,
+                        const double *x, size_t n, size_t p, double *out, size_t stride,
+                        double *scratch)
+{
+    int rc = nn ? dsc_nn_predict(ctx, nn, x, n, scratch)
+                : dsc_linear_predict(ctx, lin, x, n, scratch);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        int ok = 1;
+        for (size_t j = 0; ok && j < p; j++)
+            ok = isfinite(x[i * p + j]);
+        out[i * stride] = ok ? scratch[i] : NAN;
+    }
+    return DSC_OK;
+}
+
+/* Workspace of one cell, sized for the longest period. */
+typedef struct {
+    double *x, *xt, *xv, *yt, *yv, *obs_col, *gcm_col, *pred, *sum, *sumsq;
+} work_t;
+
+static void work_free(work_t *w)
+{
+    free(w->x);
+    free(w->xt);
+    free(w->xv);
+    free(w->yt);
+    free(w->yv);
+    free(w->obs_col);
+    free(w->gcm_col);
+    free(w->pred);
+    free(w->sum);
+    free(w->sumsq);
+}
+
+static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t p)
+{
+    memset(w, 0, sizeof *w);
+    w->x = dsc_malloc(ctx, nmax * p * sizeof(double), "predictors");
+    w->xt = dsc_malloc(ctx, nmax * p * sizeof(double), "training predictors");
+    w->xv = dsc_malloc(ctx, nmax * p * sizeof(double), "validation predictors");
+    w->yt = dsc_malloc(ctx, nmax * sizeof(double), "training targets");
+    w->yv = dsc_malloc(ctx, nmax * sizeof(double), "validation targets");
+    w->obs_col = dsc_malloc(ctx, nmax * sizeof(double), "observations");
+    w->gcm_col = dsc_malloc(ctx, nmax * sizeof(double), "model column");
+    w->pred = dsc_malloc(ctx, nmax * sizeof(double), "predictions");
+    w->sum = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum");
+    w->sumsq = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum of squares");
+    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col ||
+        !w->pred || !w->sum || !w->sumsq) {
+        work_free(w);
+        return DSC_ERR_NOMEM;
+    }
+    return DSC_OK;
+}
+
+/* One period (historical or a scenario) to predict for a cell. */
+typedef struct {
+    const double *on_target;
+    const dsc_field_t *src;
+    const dsc_date_t *dates;
+    size_t n;
+    double *ann, *ann_sd, *lin;
+} period_t;
+
+static int predict_period(dsc_ctx_t *ctx, const dsc_member_t *m, size_t c, const period_t *pd,
+                          const dsc_nn_t *nn, const dsc_linear_t *lin, work_t *w, int first,
+                          int last, size_t members)
+{
+    columns_t k = cell_columns(m, c, pd->on_target, pd->src);
+    size_t p = dsc_features_count(k.ncols);
+    dsc_features_fill(k.cols, k.ncols, pd->dates, m->cal, 0, pd->n, w->x);
+    double *col = w->gcm_col;
+    int rc;
+    if (lin) {
+        if ((rc = predict_rows(ctx, NULL, lin, w->x, pd->n, p, pd->lin + c, m->ncell, col)))
+            return rc;
+        return DSC_OK;
+    }
+    if ((rc = predict_rows(ctx, nn, NULL, w->x, pd->n, p, w->pred, 1, col)))
+        return rc;
+    for (size_t t = 0; t < pd->n; t++) {
+        double v = w->pred[t];
+        size_t i = t * m->ncell + c;
+        /* Running sums live in the output arrays: ann holds the sum, ann_sd the sum of
+         * squares, until the last member turns them into mean and spread. */
+        pd->ann[i] = first ? v : pd->ann[i] + v;
+        pd->ann_sd[i] = first ? v * v : pd->ann_sd[i] + v * v;
+        if (last) {
+            double mean = pd->ann[i] / (double)members;
+            double var = pd->ann_sd[i] / (double)members - mean * mean;
+            pd->ann[i] = mean;
+            pd->ann_sd[i] = var > 0 ? sqrt(var) : 0.0;
+        }
+    }
+    return DSC_OK;
+}
+
+static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                      dsc_member_t *m, size_t c, period_t *periods, size_t nperiods,
+                      work_t *w, size_t *sparse_years)
+{
+    columns_t k = cell_columns(m, c, m->gcm, m->hsrc);
+    size_t np = dsc_features_count(k.ncols);
+    *sparse_years += mask_sparse_years(job, m, c, w->obs_col);
+    for (size_t t = 0; t < m->nh; t++)
+        w->gcm_col[t] = m->gcm[t * m->ncell + c];
+    int rc = make_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train, w->yt);
+    if (!rc)
+        rc = make_targets(ctx, job, m, w->obs_col, w->gcm_col, job->valid, w->yv);
+    if (rc)
+        return rc;
+    dsc_features_fill(k.cols, k.ncols, m->hdates, m->cal, 0, m->nh, w->xt);
+    memcpy(w->xv, w->xt, m->nh * np * sizeof(double));
+    size_t nt = compact_rows(w->xt, w->yt, m->nh, np);
+    size_t nv = compact_rows(w->xv, w->yv, m->nh, np);
+    m->n_train_rows += nt;
+    m->n_valid_rows += nv;
+    if (nt < np + 2)
+        return DSC_OK; /* nothing to learn from (an ocean cell): predictions stay missing */
+
+    dsc_linear_t *lin = NULL;
+    if ((rc = dsc_linear_fit(ctx, w->xt, w->yt, nt, np, p->ridge, &lin)))
+        return rc;
+    for (size_t i = 0; i < nperiods && !rc; i++)
+        rc = predict_period(ctx, m, c, &periods[i], NULL, lin, w, 0, 0, 1);
+    dsc_linear_destroy(lin);
+
+    for (size_t e = 0; e < p->ensemble && !rc; e++) {
+        dsc_nn_config_t cfg = p->nn;
+        /* Each cell and member has its own seed so results do not depend on the order in
+         * which cells are visited. */
+        cfg.seed = p->nn.seed + 1000003ULL * e + c;
+        dsc_nn_t *nn = NULL;
+        dsc_nn_history_t hist = {0};
+        rc = dsc_nn_create(ctx, np, 1, &cfg, &nn);
+        if (!rc)
+            rc = dsc_nn_train(ctx, nn, w->xt, w->yt, nt, w->xv, w->yv, nv, &hist);
+        for (size_t i = 0; i < nperiods && !rc; i++)
+            rc = predict_period(ctx, m, c, &periods[i], nn, NULL, w, e == 0,
+                                e + 1 == p->ensemble, p->ensemble);
+        if (!rc && e == 0 && m->curve.n_epochs == 0)
+            m->curve = hist;
+        else
+            dsc_nn_history_clear(&hist);
+        dsc_nn_destroy(nn);
+    }
+    return rc;
+}
+
+static int alloc_outputs(dsc_ctx_t *ctx, size_t n, double **ann, double **sd, double **lin)
+{
+    *ann = dsc_nan_array(ctx, n, "ANN predictions");
+    *sd = dsc_nan_array(ctx, n, "ANN spread");
+    *lin = dsc_nan_array(ctx, n, "linear predictions");
+    return *ann && *sd && *lin ? DSC_OK : DSC_ERR_NOMEM;
+}
+
+int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                    dsc_member_t *m)
+{
+    period_t periods[1 + DSC_MAX_LIST];
+    size_t nperiods = 0, nmax = m->nh;
+    int rc = alloc_outputs(ctx, m->nh * m->ncell, &m->ann, &m->ann_sd, &m->lin);
+    periods[nperiods++] = (period_t){m->gcm, m->hsrc, m->hdates, m->nh, m->ann, m->ann_sd,
+                                     m->lin};
+    for (size_t s = 0; s < m->nscen && !rc; s++) {
+        dsc_scenario_data_t *sc = &m->scen[s];
+        rc = alloc_outputs(ctx, sc->n * m->ncell, &sc->ann, &sc->ann_sd, &sc->lin);
+        periods[nperiods++] = (period_t){sc->gcm, sc->src, sc->dates, sc->n, sc->ann,
+                                         sc->ann_sd, sc->lin};
+        if (sc->n > nmax)
+            nmax = sc->n;
+    }
+    if (rc)
+        return rc;
+    work_t w;
+    if ((rc = work_alloc(ctx, &w, nmax, dsc_features_count(1 + MAX_NEIGHBOURS))))
+        return rc;
+    size_t sparse = 0;
+    for (size_t c = 0; c < m->ncell && !rc; c++)
+        rc = train_cell(ctx, p, job, m, c, periods, nperiods, &w, &sparse);
+    work_free(&w);
+    if (rc)
+        return rc;
+    if (sparse)
+        dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu cell-years below %.0f%% "
+                "observed coverage left out of training", job->region.name, m->var, m->model,
+                sparse, 100 * job->min_coverage);
+    dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu training and %zu validation rows over "
+            "%zu cells, ANN ensemble of %zu", job->region.name, m->var, m->model,
+            m->n_train_rows, m->n_valid_rows, m->ncell, p->ensemble);
+    if (m->n_train_rows == 0)
+        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
+                         "observed %s in %d-%d", job->region.name, m->var, job->train.y0,
+                         job->train.y1);
+    return DSC_OK;
+}
