@@ -11,7 +11,8 @@ SAN     ?=
 OPT     ?= -O2
 
 CFLAGS_BASE := -std=c11 $(OPT) -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
-               -Wno-unused-parameter -Wno-format-truncation -D_DEFAULT_SOURCE -Iinclude -Isrc $(SAN)
+               -Wno-unused-parameter -Wno-format-truncation -D_DEFAULT_SOURCE -Iinclude -Isrc \
+               -fopenmp $(SAN)
 ifdef CI
 CFLAGS_BASE += -Werror
 endif
@@ -19,7 +20,7 @@ endif
 PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  := $(CFLAGS_BASE) $(CFLAGS)
-LDLIBS  := $(SAN) -lm -lpthread
+LDLIBS  := $(SAN) -fopenmp -lm -lpthread
 
 # MODULES="core grid time io" builds the library from those folders only (for working on
 # one module while another is half-written); the default is every folder.

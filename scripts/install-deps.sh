@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libnetcdf-dev netcdf-bin libgdal-dev gdal-bin libproj-dev
-libopenblas-dev liblapacke-dev libcriterion-dev libcairo2-dev libinih-dev $*"
+libopenblas-dev liblapacke-dev libcriterion-dev libcairo2-dev libinih-dev fonts-dejavu-core $*"
 
 missing=""
 for p in $PACKAGES; do

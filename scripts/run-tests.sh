@@ -3,6 +3,9 @@
 # ("N passed, N failed") and a non-zero exit when any program failed.
 build=$1
 shift
+# The end-to-end tests run the program that was just built.
+DOWNSCALE_BIN=${DOWNSCALE_BIN:-$build/downscale}
+export DOWNSCALE_BIN
 passed=0
 failed=0
 failed_names=""

@@ -870,3 +870,53 @@ Test(io_read, synthetic_stations_char_names)
     read_refused(path, "tx", NULL, NULL, DSC_ERR_FORMAT, path, "not strictly increasing",
                  NULL);
 }
+
+Test(io_read, synthetic_time_last_dimension_order)
+{
+    /* t3(lon, lat, time): the field must still be time-major, lat-major cells. */
+    const char *dir = test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/order.nc", dir);
+    int ncid, dlo, dla, dt, vlo, vla, vt, vv;
+    NC(nc_create(path, NC_CLOBBER | NC_NETCDF4, &ncid));
+    NC(nc_def_dim(ncid, "x", 2, &dlo));
+    NC(nc_def_dim(ncid, "y", 3, &dla));
+    NC(nc_def_dim(ncid, "t", 2, &dt));
+    NC(nc_def_var(ncid, "x", NC_DOUBLE, 1, &dlo, &vlo));
+    NC(put_text(ncid, vlo, "axis", "X"));
+    NC(nc_def_var(ncid, "y", NC_DOUBLE, 1, &dla, &vla));
+    NC(put_text(ncid, vla, "axis", "Y"));
+    NC(nc_def_var(ncid, "t", NC_DOUBLE, 1, &dt, &vt));
+    NC(put_text(ncid, vt, "axis", "T"));
+    NC(put_text(ncid, vt, "units", "days since 2000-1-1 00:00:00.000000"));
+    NC(put_text(ncid, vt, "calendar", "proleptic_gregorian"));
+    int dims[3] = {dlo, dla, dt};
+    NC(nc_def_var(ncid, "t3", NC_FLOAT, 3, dims, &vv));
+    NC(put_text(ncid, vv, "units", "Celsius"));
+    NC(nc_enddef(ncid));
+    double x[2] = {10, 20}, y[3] = {0, 1, 2}, t[2] = {0.5, 1.5};
+    float v[12];
+    for (int j = 0; j < 2; j++)
+        for (int i = 0; i < 3; i++)
+            for (int k = 0; k < 2; k++)
+                v[(j * 3 + i) * 2 + k] = (float)(100 * j + 10 * i + k);
+    NC(nc_put_var_double(ncid, vlo, x));
+    NC(nc_put_var_double(ncid, vla, y));
+    NC(nc_put_var_double(ncid, vt, t));
+    NC(nc_put_var_float(ncid, vv, v));
+    NC(nc_close(ncid));
+
+    dsc_field_t *f = NULL;
+    cr_assert_eq(dsc_io_read(ctx, path, "t3", NULL, NULL, &f), DSC_OK, "%s",
+                 dsc_ctx_message(ctx));
+    cr_assert_eq(f->calendar, DSC_CAL_PROLEPTIC_GREGORIAN);
+    assert_date(f->dates[1], 2000, 1, 2);
+    cr_assert_float_eq(f->dates[1].seconds, 43200.0, 1e-6);
+    cr_assert_eq(f->grid.nlat, 3);
+    cr_assert_eq(f->grid.nlon, 2);
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 2; j++)
+                cr_assert_float_eq(f->values[k * 6 + i * 2 + j], 100 * j + 10 * i + k, 1e-9);
+    dsc_field_destroy(f);
+}

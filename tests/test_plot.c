@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dsc/plot.h"
 #include "support/support.h"
@@ -37,6 +38,18 @@ static const char *out_dir(void)
     return figure_dir;
 }
 
+/* Each test runs in its own process with its own temporary folder; remove it afterwards. */
+static void remove_figures(void)
+{
+    char cmd[4200];
+    if (figure_dir[0]) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", figure_dir);
+        test_system(cmd);
+    }
+}
+
+TestSuite(plot, .fini = remove_figures);
+
 static const char *out_path(const char *name)
 {
     static char buf[4200];
@@ -44,14 +57,18 @@ static const char *out_path(const char *name)
     return buf;
 }
 
+/* True when dir holds no temporary figure of this process (tests running in parallel may
+ * share a folder, so only our own "<name>.tmp.<pid>" files count). */
 static int no_temporary_left(const char *dir)
 {
+    char mark[32];
     DIR *d = opendir(dir);
     struct dirent *e;
     int clean = 1;
     cr_assert_not_null(d);
+    snprintf(mark, sizeof mark, ".tmp.%ld", (long)getpid());
     while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp."))
+        if (strstr(e->d_name, mark))
             clean = 0;
     closedir(d);
     return clean;
@@ -161,7 +178,7 @@ static int draw_series(dsc_ctx_t *ctx, const char *path, series_data_t *d)
         {"ANN bias-corrected", d->ax, d->asim, NYEARS, dsc_plot_color(3), 1.8, 1, d->lo, d->hi},
     };
     return dsc_plot_series(ctx, path, "Lyon tasmax, CNRM-CM6-1: daily (faint) and annual means",
-                           "Daily maximum temperature (\xc2\xb0" "C)", lines, 4, W, H);
+                           "Daily maximum temperature (\302\260C)", lines, 4, W, H);
 }
 
 /* ---- time series ---------------------------------------------------------------------- */
@@ -211,16 +228,16 @@ Test(plot, series_short_span_and_all_missing)
     }
     dsc_plot_line_t one = {"Four months", x, y, 120, dsc_plot_color(2), 1.5, 1, NULL, NULL};
     const char *path = out_path("series_months.png");
-    cr_assert_eq(dsc_plot_series(ctx, path, "Spring 2050", "Temperature (\xc2\xb0" "C)", &one,
-                                 1, 800, 450),
-                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(
+        dsc_plot_series(ctx, path, "Spring 2050", "Temperature (\302\260C)", &one, 1, 800, 450),
+        DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, 800, 450), 2000);
 
     dsc_plot_line_t none = {"Nothing", x, gap, 3, dsc_plot_color(1), 1.5, 1, NULL, NULL};
     path = out_path("series_empty.png");
-    cr_assert_eq(dsc_plot_series(ctx, path, "No data", "Temperature (\xc2\xb0" "C)", &none, 1,
-                                 640, 400),
-                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(
+        dsc_plot_series(ctx, path, "No data", "Temperature (\302\260C)", &none, 1, 640, 400),
+        DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, 640, 400), 500);
     dsc_ctx_destroy(ctx);
 }
@@ -273,11 +290,10 @@ Test(plot, taylor_quarter_and_half)
     dsc_taylor_t st[5] = {taylor_entry(1.25, 0.62), taylor_entry(0.92, 0.91),
                           taylor_entry(0.97, 0.93), taylor_entry(0.81, 0.88),
                           taylor_entry(NAN, NAN)};
-    const char *labels[5] = {"Raw GCM", "ANN", "ANN bias-corrected", "Linear regression",
-                             "Broken"};
+    const char *labels[5] = {"Raw GCM", "ANN", "ANN bias-corrected", "Linear regression", "Broken"};
     const char *path = out_path("taylor.png");
-    int rc = dsc_plot_taylor(ctx, path, "Taylor diagram, validation 2001-2010", st, labels, 5,
-                             1, 900, 800);
+    int rc = dsc_plot_taylor(ctx, path, "Taylor diagram, validation 2001-2010", st, labels, 5, 1,
+                             900, 800);
     cr_assert_eq(rc, DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, 900, 800), 20000);
     /* Entry i is drawn in dsc_plot_color(i + 1). */
@@ -322,9 +338,9 @@ Test(plot, histogram_png)
     const size_t *counts[3] = {c0, c1, c2};
     const char *labels[3] = {"Observed", "Raw GCM", "ANN bias-corrected"};
     const char *path = out_path("histogram.png");
-    int rc = dsc_plot_histogram(ctx, path, "Daily maximum temperature, validation 2001-2010",
-                                "Daily maximum temperature (\xc2\xb0" "C)", &bins, counts,
-                                labels, 3, W, H);
+    int rc =
+        dsc_plot_histogram(ctx, path, "Daily maximum temperature, validation 2001-2010",
+                           "Daily maximum temperature (\302\260C)", &bins, counts, labels, 3, W, H);
     cr_assert_eq(rc, DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, W, H), 30000);
     cr_assert(png_has_colour(path, 0xBBBBBB, 2), "observation bars are grey");
@@ -370,8 +386,8 @@ Test(plot, map_sequential_with_missing_cells)
     v[0 * NLON + 5] = NAN;
     v[1 * NLON + 5] = NAN;
     const char *path = out_path("map_mean.png");
-    int rc = dsc_plot_map_marked(ctx, path, "Mean daily maximum temperature 1981-2010",
-                                 "degC", &g, v, 0, "Lyon", 45.76, 4.84, 1000, 850);
+    int rc = dsc_plot_map_marked(ctx, path, "Mean daily maximum temperature 1981-2010", "degC", &g,
+                                 v, 0, "Lyon", 45.76, 4.84, 1000, 850);
     cr_assert_eq(rc, DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, 1000, 850), 100000);
     /* Ends of the sequential scale (0x440154, 0xFDE725) and the no-data grey. */
@@ -392,8 +408,8 @@ Test(plot, map_diverging_and_points)
     for (int i = 0; i < NLAT * NLON; i++)
         v[i] = -1.5 + 4.5 * i / (NLAT * NLON - 1.0);
     const char *path = out_path("map_change.png");
-    int rc = dsc_plot_map(ctx, path, "Change 2071-2100 minus 1981-2010", "degC", &g, v, 1,
-                          45.76, 4.84, W, H);
+    int rc = dsc_plot_map(ctx, path, "Change 2071-2100 minus 1981-2010", "degC", &g, v, 1, 45.76,
+                          4.84, W, H);
     cr_assert_eq(rc, DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_gt(check_png(path, W, H), 100000);
     cr_assert(png_has_colour(path, 0xF7F7F7, 3), "zero is drawn white");
@@ -432,8 +448,7 @@ Test(plot, unknown_extension_is_usage_naming_the_path)
     dsc_plot_line_t l = {"a", x, y, 2, 0, 1, 1, NULL, NULL};
     const char *path = out_path("figure.jpg");
     cr_assert_eq(dsc_plot_series(ctx, path, "t", "y", &l, 1, W, H), DSC_ERR_USAGE);
-    cr_assert(strncmp(dsc_ctx_message(ctx), path, strlen(path)) == 0, "%s",
-              dsc_ctx_message(ctx));
+    cr_assert(strncmp(dsc_ctx_message(ctx), path, strlen(path)) == 0, "%s", dsc_ctx_message(ctx));
     cr_assert_eq(dsc_plot_series(ctx, out_path("noext"), "t", "y", &l, 1, W, H), DSC_ERR_USAGE);
     struct stat sb;
     cr_assert_neq(stat(path, &sb), 0);
@@ -517,7 +532,7 @@ Test(plot, palette_is_okabe_ito_and_wraps)
 Test(plot, nice_steps_are_round)
 {
     cr_assert_float_eq(plot_nice_step(10, 5), 2, 1e-12);
-    cr_assert_float_eq(plot_nice_step(7, 5), 2, 1e-12);    /* 1.4 rounds up to 2 */
+    cr_assert_float_eq(plot_nice_step(7, 5), 2, 1e-12); /* 1.4 rounds up to 2 */
     cr_assert_float_eq(plot_nice_step(1, 5), 0.2, 1e-12);
     cr_assert_float_eq(plot_nice_step(0.9, 4), 0.5, 1e-12); /* no 0.25 */
     cr_assert_float_eq(plot_nice_step(90, 4), 25, 1e-12);   /* 25 is fine */
@@ -574,13 +589,13 @@ Test(plot, number_labels_use_a_true_minus_and_no_negative_zero)
 {
     char buf[32];
     plot_format_number(-2.5, 1, buf, sizeof buf);
-    cr_assert_str_eq(buf, "\xe2\x88\x92" "2.5");
+    cr_assert_str_eq(buf, "\342\210\2222.5");
     plot_format_number(-1e-12, 1, buf, sizeof buf);
     cr_assert_str_eq(buf, "0.0");
     plot_format_number(12, 0, buf, sizeof buf);
     cr_assert_str_eq(buf, "12");
     plot_format_units("degC", buf, sizeof buf);
-    cr_assert_str_eq(buf, "\xc2\xb0" "C");
+    cr_assert_str_eq(buf, "\302\260C");
     plot_format_units("mm/day", buf, sizeof buf);
     cr_assert_str_eq(buf, "mm/day");
 }

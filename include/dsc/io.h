@@ -88,7 +88,10 @@ int dsc_units_to_celsius(dsc_ctx_t *ctx, const char *units, double *scale, doubl
 /* Reads one element (e.g. "TMAX") of a GHCN-Daily .dly file into a one-point field in degC
  * (tenths of a degree converted), standard calendar, every day from the first to the last
  * month present. -9999 is missing; a value with a non-blank quality flag is missing and
- * counted in *flagged (may be NULL). The caller owns *out. */
+ * counted in *flagged (may be NULL). The point's name is the station ID and its lat/lon are
+ * NaN (a .dly file does not hold the position; it is in ghcnd-stations.txt); field->name is
+ * the element. A malformed line or a line of another station is DSC_ERR_FORMAT naming the
+ * line; no line of the element is DSC_ERR_RANGE. The caller owns *out. */
 int dsc_io_read_ghcn(dsc_ctx_t *ctx, const char *path, const char *element,
                      dsc_field_t **out, size_t *flagged);
 

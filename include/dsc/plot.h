@@ -50,12 +50,13 @@ int dsc_plot_learning_curves(dsc_ctx_t *ctx, const char *path, const char *title
 /* A Taylor diagram: standard deviation as the radius, correlation as the angle (ticks 0.1 to
  * 0.9, 0.95, 0.99), dashed contours of the centred RMS difference around the reference point
  * on the x axis, one marker per entry (colour dsc_plot_color(i + 1), shapes cycling) and a
- * legend beside the diagram. A quarter circle, or a half circle when any correlation is
- * negative. normalised != 0 plots sd_ratio and crmsd_norm (reference at 1); otherwise sd in
- * data units with the reference at stats[0].sd_ref. labels may be NULL (entries are then
- * numbered) and labels[i] NULL. Entries with a non-finite sd or correlation are listed in
- * the legend as "(no data)" without a marker. n == 0 is DSC_ERR_USAGE; a reference standard
- * deviation that is not positive and finite (non-normalised) is DSC_ERR_RANGE. */
+ * legend beside the diagram or under it, whichever leaves the diagram larger. A quarter
+ * circle, or a half circle when any correlation is negative. normalised != 0 plots sd_ratio
+ * and crmsd_norm (reference at 1); otherwise sd in data units with the reference at
+ * stats[0].sd_ref. labels may be NULL (entries are then numbered) and labels[i] NULL.
+ * Entries with a non-finite sd or correlation are listed in the legend as "(no data)"
+ * without a marker. n == 0 is DSC_ERR_USAGE; a reference standard deviation that is not
+ * positive and finite (non-normalised) is DSC_ERR_RANGE. */
 int dsc_plot_taylor(dsc_ctx_t *ctx, const char *path, const char *title,
                     const dsc_taylor_t *stats, const char *const *labels, size_t n,
                     int normalised, int width, int height);
@@ -64,7 +65,8 @@ int dsc_plot_taylor(dsc_ctx_t *ctx, const char *path, const char *title,
  * bin centres in dsc_plot_color(i), on shared bins. counts[i] has bins->nbins entries. Each
  * series is shown as a probability density (count / (total * bin width)), so series of
  * different lengths compare; the y axis says so, with the unit taken from the "(...)" at the
- * end of xlabel when there is one. labels may be NULL. nseries == 0, bins with nbins == 0 or
+ * end of xlabel when there is one. The legend takes a free corner, else a row above the
+ * bars. labels may be NULL. nseries == 0, bins with nbins == 0 or
  * a width that is not positive is DSC_ERR_USAGE. */
 int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, const char *xlabel,
                        const dsc_bins_t *bins, const size_t *const *counts,

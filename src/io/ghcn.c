@@ -52,7 +52,7 @@ static int parse_line(dsc_ctx_t *ctx, const char *path, size_t lineno, const cha
 {
     int year, month;
     if (len < 21 || field_int(line, len, 11, 4, &year) || field_int(line, len, 15, 2, &month) ||
-        month < 1 || month > 12)
+        year < 1 || month < 1 || month > 12)
         return dsc_error(ctx, DSC_ERR_FORMAT, "%s: line %zu is not a GHCN-Daily record", path,
                          lineno);
     m->month = (long)year * 12 + month - 1;

@@ -109,8 +109,8 @@ static int check_sequence(dsc_ctx_t *ctx, dsc_field_t **fields, const file_order
         dsc_date_format(last, a, sizeof a);
         dsc_date_format(next, b, sizeof b);
         const char *what = dsc_date_compare(next, last) <= 0 ? "overlap" : "gap";
-        return dsc_error(ctx, DSC_ERR_FORMAT, "%s and %s: %s between files (%s ends %s, the "
-                         "other starts %s)", p->source, f->source, what, p->source, a, b);
+        return dsc_error(ctx, DSC_ERR_FORMAT, "%s and %s: %s between the files (the first "
+                         "ends %s, the second starts %s)", p->source, f->source, what, a, b);
     }
     return DSC_OK;
 }

@@ -36,8 +36,14 @@ static int open_nc(dsc_ctx_t *ctx, const char *path, int *ncid)
     int status = nc_open(path, NC_NOWRITE, ncid);
     if (status == NC_NOERR)
         return DSC_OK;
-    if (status > 0)
+    /* netCDF passes system errors through; the file was readable a moment ago (the size
+     * check opened it), so anything but these means its content is bad. */
+    if (status == ENOENT || status == EACCES || status == EPERM || status == EISDIR ||
+        status == EMFILE || status == ENFILE || status == EIO)
         return dsc_error(ctx, DSC_ERR_IO, "%s: cannot open: %s", path, strerror(status));
+    if (status > 0)
+        return dsc_error(ctx, DSC_ERR_FORMAT, "%s: not a readable netCDF file: %s", path,
+                         strerror(status));
     return dsc_error(ctx, DSC_ERR_FORMAT, "%s: not a readable netCDF file: %s", path,
                      nc_strerror(status));
 }

@@ -257,16 +257,16 @@ static void add_halo(const sorted_axis *s, size_t halo, run_t *run)
 static int outside(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_region_t *r,
                    const sorted_axis *la, const sorted_axis *lo)
 {
+    double w = dsc_lon_normalize(lo->x[0]), e = dsc_lon_normalize(lo->x[lo->n - 1]);
     if (r->kind == DSC_REGION_POINT)
         return dsc_error(ctx, DSC_ERR_RANGE,
                          "%s: %s: point lat %g, lon %g lies outside the grid (lat %g..%g, "
                          "lon %g..%g)", lay->path, lay->var, r->lat, r->lon, la->x[0],
-                         la->x[la->n - 1], lo->x[0], lo->x[lo->n - 1]);
+                         la->x[la->n - 1], w, e);
     return dsc_error(ctx, DSC_ERR_RANGE,
                      "%s: %s: box lat %g..%g, lon %g..%g holds no cell of the grid (lat "
                      "%g..%g, lon %g..%g)", lay->path, lay->var, r->lat_min, r->lat_max,
-                     r->lon_min, r->lon_max, la->x[0], la->x[la->n - 1], lo->x[0],
-                     lo->x[lo->n - 1]);
+                     r->lon_min, r->lon_max, la->x[0], la->x[la->n - 1], w, e);
 }
 
 static int grid_select(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_region_t *region,

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Raw values held in memory at once while reading: 4 Mi doubles = 32 MiB. */
+/* Raw values held in memory at once while reading: 4 Mi doubles = 32 MiB. (Overridable at
+ * build time so that tests can force many small blocks.) */
+#ifndef READ_BLOCK_VALUES
 #define READ_BLOCK_VALUES ((size_t)4 << 20)
+#endif
 
 /* Casts an attribute value to what the variable's type can hold, so that the comparison
  * with raw values read as double is exact (a double 1e20 fill on a float variable is

@@ -233,6 +233,58 @@ static int ensemble_arrays(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t 
     return DSC_OK;
 }
 
+/* Annual mean of the spatial mean of v for year y (NaN when under 90% of days are there). */
+static double annual_mean(const dsc_scenario_data_t *sc, const double *v, size_t ncell,
+                          dsc_calendar_t cal, int y)
+{
+    double s = 0;
+    size_t k = 0;
+    for (size_t t = 0; t < sc->n; t++) {
+        if (sc->dates[t].year != y)
+            continue;
+        for (size_t c = 0; c < ncell; c++)
+            if (isfinite(v[t * ncell + c])) {
+                s += v[t * ncell + c];
+                k++;
+            }
+    }
+    return k >= 0.9 * ncell * dsc_calendar_days_in_year(cal, y) ? s / (double)k : NAN;
+}
+
+/* The spread of the models' annual means: the uncertainty a projection's reader needs, far
+ * smaller than the day-to-day spread between free-running models. */
+static int annual_spread(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n, size_t s,
+                         dsc_scenario_data_t *out)
+{
+    const dsc_scenario_data_t *s0 = &members[0]->scen[s];
+    if (s0->n == 0)
+        return DSC_OK;
+    out->year0 = s0->dates[0].year;
+    out->nyears = (size_t)(s0->dates[s0->n - 1].year - out->year0 + 1);
+    out->year_sd = dsc_nan_array(ctx, out->nyears, "annual spread");
+    if (!out->year_sd)
+        return DSC_ERR_NOMEM;
+    for (size_t y = 0; y < out->nyears; y++) {
+        double sum = 0, sq = 0;
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            const dsc_member_t *m = members[i];
+            double a = annual_mean(&m->scen[s], m->scen[s].ann_bc, m->ncell, m->cal,
+                                   out->year0 + (int)y);
+            if (isfinite(a)) {
+                sum += a;
+                sq += a * a;
+                k++;
+            }
+        }
+        if (k) {
+            double mu = sum / (double)k, var = sq / (double)k - mu * mu;
+            out->year_sd[y] = var > 0 ? sqrt(var) : 0.0;
+        }
+    }
+    return DSC_OK;
+}
+
 int dsc_stage_ensemble(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
                        dsc_member_t **out)
 {
@@ -280,6 +332,8 @@ int dsc_stage_ensemble(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
         }
         memcpy(sc->dates, m0->scen[s].dates, sc->n * sizeof *sc->dates);
         rc = ensemble_arrays(ctx, members, n, (int)s, e);
+        if (!rc)
+            rc = annual_spread(ctx, members, n, s, sc);
     }
     if (rc) {
         dsc_member_destroy(e);

@@ -135,19 +135,24 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
         double *x = buf + (2 + 4 * s) * cap, *y = x + cap, *lo = y + cap, *hi = lo + cap;
         size_t r1 = r + m->scen[s].n;
         size_t k = annual_means(tb, m->cal, r, r1, tb->col[COL_ANN_BC], x, y);
-        annual_means(tb, m->cal, r, r1, tb->col[COL_SPREAD], x, lo);
-        for (size_t i = 0; i < k; i++) {
-            double sd = isfinite(lo[i]) ? lo[i] : 0;
+        const dsc_scenario_data_t *sc = &m->scen[s];
+        int band = sc->year_sd != NULL;
+        for (size_t i = 0; i < k && band; i++) {
+            long yi = (long)floor(x[i]) - sc->year0;
+            double sd = yi >= 0 && (size_t)yi < sc->nyears && isfinite(sc->year_sd[yi])
+                            ? sc->year_sd[yi]
+                            : 0;
             hi[i] = y[i] + sd;
             lo[i] = y[i] - sd;
         }
         lines[nl++] = (dsc_plot_line_t){m->scen[s].name, x, y, k, dsc_plot_color(s + 1), 2.0,
-                                        1.0, lo, hi};
+                                        1.0, band ? lo : NULL, band ? hi : NULL};
         r = r1;
     }
     char path[2 * DSC_PATH_MAX], title[256], ylabel[64];
-    snprintf(title, sizeof title, "%s %s, %s: annual mean, ANN bias-corrected per scenario "
-             "(band: ±1 sd spread)", job->region.title, m->var, m->model);
+    snprintf(title, sizeof title, "%s %s, %s: annual mean, ANN bias-corrected%s",
+             job->region.title, m->var, m->model,
+             m->nscen && m->scen[0].year_sd ? " (band: ±1 sd across models)" : "");
     snprintf(ylabel, sizeof ylabel, "%s (°C)", m->var);
     int rc = fig_path(ctx, p, stem, "series_future", path, sizeof path);
     if (!rc)

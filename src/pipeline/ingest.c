@@ -32,6 +32,7 @@ void dsc_member_destroy(dsc_member_t *m)
         free(sc->ann_sd);
         free(sc->ann_bc);
         free(sc->lin);
+        free(sc->year_sd);
         dsc_field_destroy(sc->src);
     }
     dsc_nn_history_clear(&m->curve);

@@ -21,6 +21,10 @@ typedef struct {
     double *ann_bc; /* ANN after bias correction (QDM by default) */
     double *lin;    /* linear baseline */
     dsc_field_t *src; /* the model on its own grid (for predictors), owned */
+    int year0;        /* ensemble only: first year of year_sd */
+    size_t nyears;    /* ensemble only: entries of year_sd */
+    double *year_sd;  /* ensemble only: spread across models (population sd) of the annual
+                         mean of ann_bc (spatial mean), the band a report draws */
 } dsc_scenario_data_t;
 
 /* Everything one model contributes to a region and variable. */

@@ -5,6 +5,7 @@
 #include "pipeline/internal.h"
 
 #include <errno.h>
+#include <omp.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +17,15 @@ enum { T_INGEST, T_TRAIN, T_CORRECT, T_WRITE, T_FIGURES, T_COUNT };
 static const char *const STAGE_NAMES[T_COUNT] = {"ingest", "train", "correct", "write",
                                                  "figures"};
 
+/* OpenBLAS declares this in its own cblas.h; declared here to keep that header out. */
+void openblas_set_num_threads(int n);
+
 /* The run log: every line the program logs is also written to run.log in the output. */
 typedef struct {
     FILE *fp;
     dsc_log_fn next;
     void *next_user;
+    dsc_log_level next_level; /* what the program asked to see; the file gets INFO too */
 } run_log_t;
 
 static void tee_log(void *user, dsc_log_level level, const char *module, const char *msg)
@@ -34,7 +39,7 @@ static void tee_log(void *user, dsc_log_level level, const char *module, const c
         fprintf(rl->fp, "%s %s %s: %s\n", when, names[level], module, msg);
         fflush(rl->fp);
     }
-    if (rl->next)
+    if (rl->next && level <= rl->next_level)
         rl->next(rl->next_user, level, module, msg);
 }
 
@@ -171,6 +176,7 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     run_log_t rl = {0};
     dsc_log_level level;
     dsc_ctx_get_log(ctx, &rl.next, &rl.next_user, &level);
+    rl.next_level = level;
     char log_path[DSC_PATH_MAX + 16], *log_tmp = NULL;
     snprintf(log_path, sizeof log_path, "%s/run.log", p->out_dir);
     if ((rc = dsc_io_open_atomic(ctx, log_path, &rl.fp, &log_tmp))) {
@@ -180,6 +186,12 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     dsc_ctx_set_log(ctx, tee_log, &rl, level < DSC_LOG_INFO ? DSC_LOG_INFO : level);
     dsc_log(ctx, DSC_LOG_INFO, "run", "pipeline %s (%s), data root %s, output %s", p->name,
             p->path, p->data_root, p->out_dir);
+
+    /* Threads go to grid cells (OpenMP); BLAS inside each cell's small products runs on
+     * one thread so the two never oversubscribe the cores. */
+    if (omp_get_max_threads() > 1)
+        openblas_set_num_threads(1);
+    dsc_log(ctx, DSC_LOG_INFO, "run", "%d thread(s) over grid cells", omp_get_max_threads());
 
     run_t r = {ctx, p, argv_line, {0}, {0}};
     dsc_outputs_t inputs = {0};

@@ -236,7 +236,7 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         for (size_t i = 0; i < nperiods && !rc; i++)
             rc = predict_period(ctx, m, c, &periods[i], nn, NULL, w, e == 0,
                                 e + 1 == p->ensemble, p->ensemble);
-        if (!rc && e == 0 && m->curve.n_epochs == 0)
+        if (!rc && e == 0 && c == 0 && m->curve.n_epochs == 0)
             m->curve = hist;
         else
             dsc_nn_history_clear(&hist);
@@ -271,15 +271,56 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     }
     if (rc)
         return rc;
-    work_t w;
-    if ((rc = work_alloc(ctx, &w, nmax, dsc_features_count(1 + MAX_NEIGHBOURS))))
-        return rc;
-    size_t sparse = 0;
-    for (size_t c = 0; c < m->ncell && !rc; c++)
-        rc = train_cell(ctx, p, job, m, c, periods, nperiods, &w, &sparse);
-    work_free(&w);
-    if (rc)
-        return rc;
+
+    /* Cells are independent: each has its own seeds, so any number of threads gives the
+     * same numbers. Each thread has its own workspace and context; the first failure (in
+     * cell order) is reported on the caller's context. */
+    size_t sparse = 0, fail_cell = m->ncell;
+    int fail_rc = DSC_OK;
+    char fail_msg[1024] = "";
+#pragma omp parallel reduction(+ : sparse)
+    {
+        dsc_ctx_t *tctx = dsc_ctx_create();
+        work_t w;
+        int trc = tctx ? work_alloc(tctx, &w, nmax, dsc_features_count(1 + MAX_NEIGHBOURS))
+                       : DSC_ERR_NOMEM;
+        dsc_member_t local = *m; /* counters summed below; arrays are shared, cells disjoint */
+        local.n_train_rows = local.n_valid_rows = 0;
+        local.curve = (dsc_nn_history_t){0};
+#pragma omp for schedule(dynamic, 1)
+        for (size_t c = 0; c < m->ncell; c++) {
+            if (trc)
+                continue;
+            int crc = train_cell(tctx, p, job, &local, c, periods, nperiods, &w, &sparse);
+            if (crc) {
+#pragma omp critical(dsc_train_fail)
+                if (c < fail_cell) {
+                    fail_cell = c;
+                    fail_rc = crc;
+                    snprintf(fail_msg, sizeof fail_msg, "%s", dsc_ctx_message(tctx));
+                }
+            }
+        }
+#pragma omp critical(dsc_train_sum)
+        {
+            m->n_train_rows += local.n_train_rows;
+            m->n_valid_rows += local.n_valid_rows;
+            if (local.curve.n_epochs && m->curve.n_epochs == 0)
+                m->curve = local.curve;
+            else
+                dsc_nn_history_clear(&local.curve);
+            if (trc && fail_rc == DSC_OK) {
+                fail_rc = trc;
+                snprintf(fail_msg, sizeof fail_msg, "%s", tctx ? dsc_ctx_message(tctx)
+                                                               : "out of memory");
+            }
+        }
+        if (!trc)
+            work_free(&w);
+        dsc_ctx_destroy(tctx);
+    }
+    if (fail_rc)
+        return dsc_error(ctx, fail_rc, "%s", fail_msg);
     if (sparse)
         dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu cell-years below %.0f%% "
                 "observed coverage left out of training", job->region.name, m->var, m->model,

@@ -309,10 +309,12 @@ static int x_labels_fit(plot_canvas_t *cv, const plot_frame_t *f, double gap, do
 static void choose_x_axis(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *s)
 {
     double tick = plot_font(cv, PLOT_FONT_TICK, 0);
+    double full_w = f->w;
     int start = (int)fmin(14, fmax(2, f->w / (4 * tick)));
 
     for (int target = start; target >= 1; target--) {
         double overhang;
+        f->w = full_w;
         plot_axis_set(&f->xa, s->xkind, s->xmin, s->xmax, target, s->xexpand);
         if (x_labels_fit(cv, f, 1.5 * tick, &overhang) || target == 1) {
             /* Keep the last label inside the figure by narrowing the frame a little. */
@@ -326,8 +328,8 @@ static void choose_x_axis(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_sp
     }
 }
 
-void plot_frame_layout(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *s,
-                       double x0, double y0, double x1, double y1)
+void plot_frame_layout(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *s, double x0,
+                       double y0, double x1, double y1)
 {
     double label = plot_font(cv, PLOT_FONT_LABEL, 0);
     double tick = plot_font(cv, PLOT_FONT_TICK, 0);
@@ -406,8 +408,7 @@ static void draw_ticks(plot_canvas_t *cv, const plot_frame_t *f, int vertical)
         if (vertical)
             plot_text(cv, f->x - len - gap, plot_frame_y(f, ticks[i].value), buf, 1, 0.5, 0);
         else
-            plot_text(cv, plot_frame_x(f, ticks[i].value), f->y + f->h + len + gap, buf, 0.5,
-                      0, 0);
+            plot_text(cv, plot_frame_x(f, ticks[i].value), f->y + f->h + len + gap, buf, 0.5, 0, 0);
     }
 }
 
@@ -429,8 +430,7 @@ void plot_frame_axes(plot_canvas_t *cv, const plot_frame_t *f, const plot_axes_s
     plot_font(cv, PLOT_FONT_LABEL, 0);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     if (s->xlabel)
-        plot_text(cv, f->x + f->w / 2, f->y + f->h + len + gap + tick + gap, s->xlabel, 0.5, 0,
-                  0);
+        plot_text(cv, f->x + f->w / 2, f->y + f->h + len + gap + tick + gap, s->xlabel, 0.5, 0, 0);
     /* Turned a quarter anticlockwise, the label's bottom faces the tick labels. */
     if (s->ylabel)
         plot_text(cv, f->x - len - gap - ywidest - gap, f->y + f->h / 2, s->ylabel, 0.5, 1,

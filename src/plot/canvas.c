@@ -89,8 +89,7 @@ static void canvas_setup(plot_canvas_t *cv)
     plot_font(cv, PLOT_FONT_LABEL, 0);
 }
 
-int plot_canvas_open(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *path, int width,
-                     int height)
+int plot_canvas_open(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *path, int width, int height)
 {
     memset(cv, 0, sizeof *cv);
     if (!path || !*path)
@@ -101,8 +100,8 @@ int plot_canvas_open(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *path, int wi
                          "%s: unknown figure format (the name must end in .png, .svg or .pdf)",
                          path);
     if (width < MIN_SIDE || height < MIN_SIDE || width > MAX_SIDE || height > MAX_SIDE)
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: figure size %d x %d is outside %d..%d",
-                         path, width, height, MIN_SIDE, MAX_SIDE);
+        return dsc_error(ctx, DSC_ERR_USAGE, "%s: figure size %d x %d is outside %d..%d", path,
+                         width, height, MIN_SIDE, MAX_SIDE);
 
     size_t len = strlen(path) + 32;
     cv->tmp_path = dsc_malloc(ctx, len, "figure file name");
@@ -246,8 +245,8 @@ void plot_text(plot_canvas_t *cv, double x, double y, const char *text, double a
     cairo_restore(cv->cr);
 }
 
-void plot_text_halo(plot_canvas_t *cv, double x, double y, const char *text, double ax,
-                    double ay, uint32_t rgb)
+void plot_text_halo(plot_canvas_t *cv, double x, double y, const char *text, double ax, double ay,
+                    uint32_t rgb)
 {
     cairo_t *cr = cv->cr;
 
@@ -271,6 +270,14 @@ double plot_title(plot_canvas_t *cv, const char *title)
     if (!title || !*title)
         return 0.8 * size;
     plot_font(cv, PLOT_FONT_TITLE, 1);
+    /* A long title is set smaller until it fits the width (down to 60%), never clipped
+     * at the edges of a figure that goes straight into a report. */
+    double room = 0.96 * cv->width, w = plot_text_width(cv, title);
+    if (w > room) {
+        double shrink = room / w < 0.6 ? 0.6 : room / w;
+        cairo_set_font_size(cv->cr, size * shrink);
+        cv->font_size = size * shrink;
+    }
     cairo_set_source_rgb(cv->cr, 0.1, 0.1, 0.1);
     plot_text(cv, cv->width / 2, 0.8 * size, title, 0.5, 0, 0);
     return 0.8 * size + size + 0.5 * size;
@@ -331,9 +338,9 @@ void plot_marker(plot_canvas_t *cv, double x, double y, double r, int shape, uin
 }
 
 /* Unit spellings CF and our files use for temperature, shown as the degree sign. */
-static const char *const celsius_names[] = {"degC", "deg_C", "degrees_C", "degree_C",
-                                            "degree_Celsius", "degrees_Celsius", "celsius",
-                                            "Celsius"};
+static const char *const celsius_names[] = {"degC",     "deg_C",          "degrees_C",
+                                            "degree_C", "degree_Celsius", "degrees_Celsius",
+                                            "celsius",  "Celsius"};
 
 void plot_format_units(const char *units, char *out, size_t size)
 {
@@ -344,7 +351,7 @@ void plot_format_units(const char *units, char *out, size_t size)
         return;
     for (size_t i = 0; i < sizeof celsius_names / sizeof celsius_names[0]; i++) {
         if (strcmp(units, celsius_names[i]) == 0) {
-            snprintf(out, size, "\xc2\xb0" "C");
+            snprintf(out, size, "\302\260C");
             return;
         }
     }

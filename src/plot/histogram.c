@@ -22,8 +22,7 @@ static int check_input(dsc_ctx_t *ctx, const char *path, const dsc_bins_t *bins,
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: histogram bins are empty or invalid", name);
     for (size_t s = 0; s < nseries; s++)
         if (!counts[s])
-            return dsc_error(ctx, DSC_ERR_USAGE, "%s: histogram series %zu has no counts",
-                             name, s);
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: histogram series %zu has no counts", name, s);
     return DSC_OK;
 }
 
@@ -70,9 +69,8 @@ static void mark_data(plot_mask_t *mask, const plot_frame_t *f, const dsc_bins_t
 {
     for (size_t b = 0; b < bins->nbins; b++)
         if (density[b] > 0)
-            plot_mask_rect(mask, plot_frame_x(f, bin_left(bins, b)),
-                           plot_frame_y(f, density[b]), plot_frame_x(f, bin_left(bins, b + 1)),
-                           plot_frame_y(f, 0));
+            plot_mask_rect(mask, plot_frame_x(f, bin_left(bins, b)), plot_frame_y(f, density[b]),
+                           plot_frame_x(f, bin_left(bins, b + 1)), plot_frame_y(f, 0));
     for (size_t s = 1; s < nseries; s++) {
         const double *d = density + s * bins->nbins;
         for (size_t b = 0; b + 1 < bins->nbins; b++)
@@ -124,8 +122,8 @@ static void draw_line(plot_canvas_t *cv, const plot_frame_t *f, const dsc_bins_t
     cairo_stroke(cr);
 }
 
-static int build_keys(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *const *labels,
-                      size_t nseries, plot_key_t **out)
+static int build_keys(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *const *labels, size_t nseries,
+                      plot_key_t **out)
 {
     plot_key_t *keys = dsc_calloc(ctx, nseries, sizeof *keys, "legend entries");
 
@@ -164,10 +162,16 @@ int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, cons
     }
     double top_density = to_density(bins, counts, nseries, density);
     density_label(xlabel, ylabel, sizeof ylabel);
-    plot_axes_spec_t spec = {PLOT_AXIS_LINEAR, PLOT_AXIS_LINEAR,
-                             bins->lo, bin_left(bins, bins->nbins),
-                             0, top_density > 0 ? 1.05 * top_density : 1,
-                             0, 1, xlabel, ylabel};
+    plot_axes_spec_t spec = {PLOT_AXIS_LINEAR,
+                             PLOT_AXIS_LINEAR,
+                             bins->lo,
+                             bin_left(bins, bins->nbins),
+                             0,
+                             top_density > 0 ? 1.05 * top_density : 1,
+                             0,
+                             1,
+                             xlabel,
+                             ylabel};
 
     rc = plot_canvas_open(ctx, &cv, path, width, height);
     if (rc)
@@ -177,13 +181,13 @@ int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, cons
         goto fail;
 
     double top = plot_title(&cv, title);
-    double margin = plot_px(&cv, 12), lx = 0, ly = 0;
+    double margin = plot_px(&cv, 12);
+    plot_legend_spot_t spot;
     double x1 = cv.width - margin, y1 = cv.height - margin;
     plot_frame_layout(&cv, &f, &spec, margin, top, x1, y1);
     plot_mask_init(mask, &f);
     mark_data(mask, &f, bins, density, nseries);
-    int inside = plot_legend_place(&cv, &f, &spec, keys, nseries, mask, margin, top, x1, y1,
-                                   &lx, &ly);
+    plot_legend_place(&cv, &f, &spec, keys, nseries, mask, margin, top, x1, y1, &spot);
 
     plot_frame_grid(&cv, &f);
     cairo_save(cv.cr);
@@ -193,7 +197,7 @@ int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, cons
         draw_line(&cv, &f, bins, density + s * bins->nbins, dsc_plot_color(s));
     cairo_restore(cv.cr);
     plot_frame_axes(&cv, &f, &spec);
-    plot_legend_draw(&cv, keys, nseries, lx, ly, inside ? 0 : f.w, inside);
+    plot_legend_draw(&cv, keys, nseries, spot.x, spot.y, spot.max_width, spot.boxed);
     rc = plot_canvas_close(ctx, &cv);
 
 fail:

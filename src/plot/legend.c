@@ -55,8 +55,8 @@ static void draw_swatch(plot_canvas_t *cv, const plot_key_t *k, double x, double
 
 /* Walks the entries in reading order; with draw set, draws them from (x, y). Returns the
  * number of rows and the widest row in *width. */
-static int flow(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double max_width,
-                double x, double y, int draw, double *width)
+static int flow(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double max_width, double x,
+                double y, int draw, double *width)
 {
     double f = plot_font(cv, PLOT_FONT_LABEL, 0);
     double pad = PAD * f, cx = 0, widest = 0;
@@ -84,8 +84,8 @@ static int flow(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double max_
     return any ? row + 1 : 0;
 }
 
-void plot_legend_measure(plot_canvas_t *cv, const plot_key_t *keys, size_t n,
-                         double max_width, double *w, double *h)
+void plot_legend_measure(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double max_width,
+                         double *w, double *h)
 {
     double widest;
     int rows = flow(cv, keys, n, max_width, 0, 0, 0, &widest);
@@ -186,8 +186,7 @@ static int mask_count(const plot_mask_t *m, double x0, double y0, double x1, dou
     return count;
 }
 
-int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, double *x,
-                       double *y)
+int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, double *x, double *y)
 {
     if (w + 2 * pad > m->w || h + 2 * pad > m->h || w <= 0)
         return -1;
@@ -208,20 +207,24 @@ int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, dou
 
 int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec,
                       const plot_key_t *keys, size_t n, const plot_mask_t *mask, double x0,
-                      double y0, double x1, double y1, double *lx, double *ly)
+                      double y0, double x1, double y1, plot_legend_spot_t *spot)
 {
     double w, h;
 
+    spot->x = spot->y = spot->max_width = 0;
+    spot->boxed = 1;
     plot_legend_measure(cv, keys, n, 0, &w, &h);
     if (w <= 0)
         return 1;
-    if (plot_legend_corner(mask, w, h, plot_px(cv, 8), lx, ly) == 0)
+    if (plot_legend_corner(mask, w, h, plot_px(cv, 8), &spot->x, &spot->y) == 0)
         return 1;
 
     /* No free corner: the legend goes in rows above the frame, which shrinks to make room. */
-    plot_legend_measure(cv, keys, n, f->w, &w, &h);
+    spot->boxed = 0;
+    spot->max_width = f->w;
+    plot_legend_measure(cv, keys, n, spot->max_width, &w, &h);
     plot_frame_layout(cv, f, spec, x0, y0 + h, x1, y1);
-    *lx = f->x + (f->w - w) / 2;
-    *ly = y0 - plot_px(cv, 4);
+    spot->x = f->x + (f->w - w) / 2;
+    spot->y = y0 - plot_px(cv, 4);
     return 0;
 }

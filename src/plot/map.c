@@ -20,12 +20,12 @@ typedef struct {
 
 /* Coordinates ready to draw: unwrapped longitudes and cell edges halfway between centres. */
 typedef struct {
-    int points;              /* a point grid */
-    size_t nlat, nlon;       /* rectilinear sizes; points: nlat points, nlon 1 */
-    double *lon;             /* nlon (points: nlat) unwrapped longitudes */
-    const double *lat;       /* borrowed */
-    double *lat_edges;       /* nlat + 1 (rectilinear) */
-    double *lon_edges;       /* nlon + 1 (rectilinear) */
+    int points;        /* a point grid */
+    size_t nlat, nlon; /* rectilinear sizes; points: nlat points, nlon 1 */
+    double *lon;       /* nlon (points: nlat) unwrapped longitudes */
+    const double *lat; /* borrowed */
+    double *lat_edges; /* nlat + 1 (rectilinear) */
+    double *lon_edges; /* nlon + 1 (rectilinear) */
 } map_coords_t;
 
 static double view_x(const map_view_t *v, double lon)
@@ -53,8 +53,7 @@ static int check_input(dsc_ctx_t *ctx, const char *name, const dsc_grid_t *grid,
             return dsc_error(ctx, DSC_ERR_USAGE, "%s: grid latitude %zu is not finite", name, i);
     for (size_t i = 0; i < nlon; i++)
         if (!isfinite(grid->lon[i]))
-            return dsc_error(ctx, DSC_ERR_USAGE, "%s: grid longitude %zu is not finite", name,
-                             i);
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: grid longitude %zu is not finite", name, i);
     return DSC_OK;
 }
 
@@ -517,10 +516,10 @@ static void layout(plot_canvas_t *cv, map_view_t *v, colour_bar_t *bar, const pl
     bar->y = v->y + v->h / 2 - column / 2 + units_h;
 }
 
-int dsc_plot_map_marked(dsc_ctx_t *ctx, const char *path, const char *title,
-                        const char *units, const dsc_grid_t *grid, const double *values,
-                        int diverging, const char *mark_label, double mark_lat,
-                        double mark_lon, int width, int height)
+int dsc_plot_map_marked(dsc_ctx_t *ctx, const char *path, const char *title, const char *units,
+                        const dsc_grid_t *grid, const double *values, int diverging,
+                        const char *mark_label, double mark_lat, double mark_lon, int width,
+                        int height)
 {
     const char *name = path ? path : "plot";
     plot_canvas_t cv = {0};
@@ -574,9 +573,9 @@ fail:
 }
 
 int dsc_plot_map(dsc_ctx_t *ctx, const char *path, const char *title, const char *units,
-                 const dsc_grid_t *grid, const double *values, int diverging,
-                 double mark_lat, double mark_lon, int width, int height)
+                 const dsc_grid_t *grid, const double *values, int diverging, double mark_lat,
+                 double mark_lon, int width, int height)
 {
-    return dsc_plot_map_marked(ctx, path, title, units, grid, values, diverging, NULL,
-                               mark_lat, mark_lon, width, height);
+    return dsc_plot_map_marked(ctx, path, title, units, grid, values, diverging, NULL, mark_lat,
+                               mark_lon, width, height);
 }

@@ -28,19 +28,17 @@ uint32_t dsc_plot_color(size_t index)
 /* Sequential: dark blue-purple through teal to yellow, close to matplotlib's viridis,
  * which rises monotonically in lightness and so reads correctly in grey too. */
 static const double sequential[][3] = {
-    {0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530},
-    {0.207, 0.372, 0.553}, {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
-    {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441}, {0.478, 0.821, 0.318},
-    {0.741, 0.873, 0.150}, {0.993, 0.906, 0.144},
+    {0.267, 0.005, 0.329}, {0.283, 0.141, 0.458}, {0.254, 0.265, 0.530}, {0.207, 0.372, 0.553},
+    {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551}, {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441},
+    {0.478, 0.821, 0.318}, {0.741, 0.873, 0.150}, {0.993, 0.906, 0.144},
 };
 
 /* Diverging: blue for negative, near-white at zero, red for positive, with both arms equal
  * in lightness so that neither sign looks stronger. */
 static const double diverging_stops[][3] = {
-    {0.020, 0.188, 0.380}, {0.129, 0.400, 0.675}, {0.263, 0.576, 0.765},
-    {0.573, 0.773, 0.871}, {0.820, 0.898, 0.941}, {0.969, 0.969, 0.969},
-    {0.992, 0.859, 0.780}, {0.957, 0.647, 0.510}, {0.839, 0.376, 0.302},
-    {0.698, 0.094, 0.169}, {0.404, 0.000, 0.122},
+    {0.020, 0.188, 0.380}, {0.129, 0.400, 0.675}, {0.263, 0.576, 0.765}, {0.573, 0.773, 0.871},
+    {0.820, 0.898, 0.941}, {0.969, 0.969, 0.969}, {0.992, 0.859, 0.780}, {0.957, 0.647, 0.510},
+    {0.839, 0.376, 0.302}, {0.698, 0.094, 0.169}, {0.404, 0.000, 0.122},
 };
 
 #define NSTOPS 11
@@ -67,8 +65,7 @@ void plot_scale_rgb(int diverging, double t, double rgb[3])
         rgb[c] = stops[i][c] + f * (stops[i + 1][c] - stops[i][c]);
 }
 
-cairo_pattern_t *plot_scale_gradient(int diverging, double x0, double y0, double x1,
-                                     double y1)
+cairo_pattern_t *plot_scale_gradient(int diverging, double x0, double y0, double x1, double y1)
 {
     const double(*stops)[3] = stops_of(diverging);
     cairo_pattern_t *p = cairo_pattern_create_linear(x0, y0, x1, y1);

@@ -37,8 +37,7 @@ typedef struct {
 /* Checks the extension (.png/.svg/.pdf, DSC_ERR_USAGE naming the path otherwise) and the
  * size, creates the surface (DSC_ERR_IO naming the path when cairo cannot) and paints it
  * white. On failure *cv holds nothing that needs freeing. */
-int plot_canvas_open(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *path, int width,
-                     int height);
+int plot_canvas_open(dsc_ctx_t *ctx, plot_canvas_t *cv, const char *path, int width, int height);
 /* Finishes the drawing, writes the temporary file and renames it onto path. The canvas is
  * released whatever the outcome; a failure is DSC_ERR_IO naming the path and leaves no
  * temporary file behind. */
@@ -59,8 +58,8 @@ double plot_text_width(plot_canvas_t *cv, const char *text);
 void plot_text(plot_canvas_t *cv, double x, double y, const char *text, double ax, double ay,
                double angle);
 /* As plot_text, in colour rgb with a white outline so it stays readable over data. */
-void plot_text_halo(plot_canvas_t *cv, double x, double y, const char *text, double ax,
-                    double ay, uint32_t rgb);
+void plot_text_halo(plot_canvas_t *cv, double x, double y, const char *text, double ax, double ay,
+                    uint32_t rgb);
 /* Draws the figure title centred at the top; returns the y below it. NULL or "" draws
  * nothing and returns a small top margin. */
 double plot_title(plot_canvas_t *cv, const char *title);
@@ -84,10 +83,10 @@ typedef enum {
 
 typedef struct {
     plot_axis_kind kind;
-    double lo, hi;  /* drawn range, data units */
-    double step;    /* linear: tick spacing; years: spacing in years */
-    int months;     /* years axis on a short span: spacing in months (0 = whole years) */
-    int decimals;   /* linear: decimals of tick labels */
+    double lo, hi; /* drawn range, data units */
+    double step;   /* linear: tick spacing; years: spacing in years */
+    int months;    /* years axis on a short span: spacing in months (0 = whole years) */
+    int decimals;  /* linear: decimals of tick labels */
 } plot_axis_t;
 
 typedef struct {
@@ -128,8 +127,8 @@ typedef struct {
 
 /* Lays out a frame inside the box (x0, y0)-(x1, y1): margins for tick labels and axis
  * titles, tick steps chosen so that labels do not touch. */
-void plot_frame_layout(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec,
-                       double x0, double y0, double x1, double y1);
+void plot_frame_layout(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec, double x0,
+                       double y0, double x1, double y1);
 /* Device coordinates of data values. */
 double plot_frame_x(const plot_frame_t *f, double v);
 double plot_frame_y(const plot_frame_t *f, double v);
@@ -143,26 +142,26 @@ void plot_frame_clip(plot_canvas_t *cv, const plot_frame_t *f);
 /* ---- legend.c ------------------------------------------------------------------------ */
 
 typedef enum {
-    PLOT_KEY_LINE = 0,   /* a line, with an optional shaded band behind it */
-    PLOT_KEY_BAR = 1,    /* a filled box */
-    PLOT_KEY_MARKER = 2  /* a marker shape */
+    PLOT_KEY_LINE = 0,  /* a line, with an optional shaded band behind it */
+    PLOT_KEY_BAR = 1,   /* a filled box */
+    PLOT_KEY_MARKER = 2 /* a marker shape */
 } plot_key_kind;
 
 typedef struct {
-    const char *label;  /* NULL = not shown */
+    const char *label; /* NULL = not shown */
     plot_key_kind kind;
     uint32_t rgb;
-    double alpha;       /* opacity of the drawn element */
-    double line_width;  /* device units (LINE) */
-    int marker;         /* shape (MARKER) */
-    int dashed;         /* LINE drawn dashed */
-    int band;           /* LINE with a shaded band */
+    double alpha;      /* opacity of the drawn element */
+    double line_width; /* device units (LINE) */
+    int marker;        /* shape (MARKER) */
+    int dashed;        /* LINE drawn dashed */
+    int band;          /* LINE with a shaded band */
 } plot_key_t;
 
 /* Size of a legend whose entries flow in rows no wider than max_width (0 = one entry per
  * row). */
-void plot_legend_measure(plot_canvas_t *cv, const plot_key_t *keys, size_t n,
-                         double max_width, double *w, double *h);
+void plot_legend_measure(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double max_width,
+                         double *w, double *h);
 /* Draws it with its top-left corner at (x, y); boxed adds a white, mostly opaque box. */
 void plot_legend_draw(plot_canvas_t *cv, const plot_key_t *keys, size_t n, double x, double y,
                       double max_width, int boxed);
@@ -180,16 +179,21 @@ void plot_mask_rect(plot_mask_t *m, double x0, double y0, double x1, double y1);
 /* Finds a corner of the frame (upper right, upper left, lower right, lower left) where a
  * w x h box, pad away from the edges, covers no data. Returns 0 and its top-left corner,
  * or -1 when every corner is taken. */
-int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, double *x,
-                       double *y);
+int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, double *x, double *y);
+
+/* Where a legend goes and how it is drawn (arguments of plot_legend_draw). */
+typedef struct {
+    double x, y;      /* top-left corner */
+    double max_width; /* row width, 0 = one entry per row */
+    int boxed;        /* inside the frame, on a box */
+} plot_legend_spot_t;
 
 /* Places a legend for a frame laid out in the box (x0, y0)-(x1, y1), with mask recording
- * the data drawn in it: in a free corner (returns 1: draw it boxed, one entry per row), or
- * else above the frame, which is laid out again lower down (returns 0: draw it unboxed with
- * max_width f->w). (*lx, *ly) is the legend's top-left corner. */
+ * the data drawn in it: in a free corner (returns 1), or else in rows above the frame, which
+ * is laid out again lower down (returns 0). */
 int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec,
                       const plot_key_t *keys, size_t n, const plot_mask_t *mask, double x0,
-                      double y0, double x1, double y1, double *lx, double *ly);
+                      double y0, double x1, double y1, plot_legend_spot_t *spot);
 
 /* ---- palette.c ----------------------------------------------------------------------- */
 
@@ -198,8 +202,7 @@ int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t
 void plot_scale_rgb(int diverging, double t, double rgb[3]);
 /* A linear gradient carrying the same scale from (x0, y0) at t = 0 to (x1, y1) at t = 1.
  * The caller destroys it. */
-cairo_pattern_t *plot_scale_gradient(int diverging, double x0, double y0, double x1,
-                                     double y1);
+cairo_pattern_t *plot_scale_gradient(int diverging, double x0, double y0, double x1, double y1);
 
 /* ---- series.c ------------------------------------------------------------------------ */
 

@@ -37,8 +37,8 @@ static int check_lines(dsc_ctx_t *ctx, const char *path, const dsc_plot_line_t *
             return dsc_error(ctx, DSC_ERR_USAGE, "%s: line %zu has no x or y values", name, i);
         if ((l->band_lo == NULL) != (l->band_hi == NULL))
             return dsc_error(ctx, DSC_ERR_USAGE,
-                             "%s: line %zu has only one edge of its band (give both or none)",
-                             name, i);
+                             "%s: line %zu has only one edge of its band (give both or none)", name,
+                             i);
     }
     return DSC_OK;
 }
@@ -222,8 +222,9 @@ int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char
         r[2] -= pad;
         r[3] += pad;
     }
-    plot_axes_spec_t spec = {xkind, ylog ? PLOT_AXIS_LOG : PLOT_AXIS_LINEAR, r[0], r[1], r[2],
-                             r[3], 0, 1, xlabel, ylabel};
+    plot_axes_spec_t spec = {
+        xkind, ylog ? PLOT_AXIS_LOG : PLOT_AXIS_LINEAR, r[0], r[1], r[2], r[3], 0, 1, xlabel,
+        ylabel};
 
     rc = plot_canvas_open(ctx, &cv, path, width, height);
     if (rc)
@@ -238,18 +239,18 @@ int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char
     }
 
     double top = plot_title(&cv, title);
-    double margin = plot_px(&cv, 12), lx = 0, ly = 0;
+    double margin = plot_px(&cv, 12);
+    plot_legend_spot_t spot;
     double x1 = cv.width - margin, y1 = cv.height - margin;
     plot_frame_layout(&cv, &f, &spec, margin, top, x1, y1);
     plot_mask_init(mask, &f);
     mark_data(mask, &f, lines, nlines, ylog);
-    int inside = plot_legend_place(&cv, &f, &spec, keys, nlines, mask, margin, top, x1, y1,
-                                   &lx, &ly);
+    plot_legend_place(&cv, &f, &spec, keys, nlines, mask, margin, top, x1, y1, &spot);
 
     plot_frame_grid(&cv, &f);
     draw_data(&cv, &f, lines, nlines, ylog);
     plot_frame_axes(&cv, &f, &spec);
-    plot_legend_draw(&cv, keys, nlines, lx, ly, inside ? 0 : f.w, inside);
+    plot_legend_draw(&cv, keys, nlines, spot.x, spot.y, spot.max_width, spot.boxed);
     if (npoints == 0) {
         plot_font(&cv, PLOT_FONT_LABEL, 0);
         cairo_set_source_rgb(cv.cr, 0.4, 0.4, 0.4);
@@ -267,6 +268,6 @@ fail:
 int dsc_plot_series(dsc_ctx_t *ctx, const char *path, const char *title, const char *ylabel,
                     const dsc_plot_line_t *lines, size_t nlines, int width, int height)
 {
-    return plot_xy_draw(ctx, path, title, "Year", ylabel, lines, nlines, PLOT_AXIS_YEARS, 0,
-                        width, height);
+    return plot_xy_draw(ctx, path, title, "Year", ylabel, lines, nlines, PLOT_AXIS_YEARS, 0, width,
+                        height);
 }

@@ -14,8 +14,8 @@
 
 /* Correlations with a labelled tick, the customary set. */
 static const double major_corr[] = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1};
-static const double minor_corr[] = {0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85,
-                                    0.91, 0.92, 0.93, 0.94, 0.96, 0.97, 0.98};
+static const double minor_corr[] = {0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75,
+                                    0.85, 0.91, 0.92, 0.93, 0.94, 0.96, 0.97, 0.98};
 #define NMAJOR (sizeof major_corr / sizeof major_corr[0])
 #define NMINOR (sizeof minor_corr / sizeof minor_corr[0])
 
@@ -24,14 +24,14 @@ typedef struct {
 } taylor_point_t;
 
 typedef struct {
-    int half;        /* half circle: some correlation is negative */
-    double ref;      /* reference standard deviation, data units */
-    plot_axis_t ra;  /* radial axis, 0..rmax */
-    double ox, oy;   /* origin, device units */
-    double k;        /* device units per data unit */
+    int half;                         /* half circle: some correlation is negative */
+    double ref;                       /* reference standard deviation, data units */
+    plot_axis_t ra;                   /* radial axis, 0..rmax */
+    double ox, oy;                    /* origin, device units */
+    double k;                         /* device units per data unit */
     double tick, label, gap, ticklen; /* font sizes and spacings */
-    double wcorr;    /* widest correlation label */
-    int legend_below; /* legend in rows under the diagram, else in a column beside it */
+    double wcorr;                     /* widest correlation label */
+    int legend_below;          /* legend in rows under the diagram, else in a column beside it */
     double legend_x, legend_y; /* top-left corner of the legend */
 } taylor_geom_t;
 
@@ -71,9 +71,8 @@ static int check_input(dsc_ctx_t *ctx, const char *path, const dsc_taylor_t *sta
     if (!stats || n == 0)
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: no Taylor statistics to draw", name);
     if (!normalised && !(stats[0].sd_ref > 0 && isfinite(stats[0].sd_ref)))
-        return dsc_error(ctx, DSC_ERR_RANGE,
-                         "%s: reference standard deviation %g is not positive", name,
-                         stats[0].sd_ref);
+        return dsc_error(ctx, DSC_ERR_RANGE, "%s: reference standard deviation %g is not positive",
+                         name, stats[0].sd_ref);
     return DSC_OK;
 }
 
@@ -93,8 +92,8 @@ static taylor_point_t point_of(const dsc_taylor_t *s, int normalised)
 
 /* Sizes and places the diagram and its legend: beside the diagram (one column, w1 x h1) or
  * under it (in rows, w2 x h2), whichever leaves the larger diagram. */
-static void layout(plot_canvas_t *cv, taylor_geom_t *g, double x0, double y0, double x1,
-                   double y1, const double legend_beside[2], const double legend_below[2])
+static void layout(plot_canvas_t *cv, taylor_geom_t *g, double x0, double y0, double x1, double y1,
+                   const double legend_beside[2], const double legend_below[2])
 {
     char buf[64];
 
@@ -102,7 +101,7 @@ static void layout(plot_canvas_t *cv, taylor_geom_t *g, double x0, double y0, do
     g->tick = plot_font(cv, PLOT_FONT_TICK, 0);
     g->gap = 0.5 * g->tick;
     g->ticklen = 0.4 * g->tick;
-    g->wcorr = plot_text_width(cv, g->half ? "\xe2\x88\x92" "0.99" : "0.99");
+    g->wcorr = plot_text_width(cv, g->half ? "\342\210\2220.99" : "0.99");
     plot_axis_format(&g->ra, rmax_of(g), buf, sizeof buf);
     double wrad = plot_text_width(cv, buf);
 
@@ -243,8 +242,7 @@ static void draw_radial_axes(plot_canvas_t *cv, const taylor_geom_t *g, int norm
         plot_axis_format(&g->ra, rmax_of(g), buf, sizeof buf);
         double w = plot_text_width(cv, buf);
         plot_font(cv, PLOT_FONT_LABEL, 0);
-        plot_text(cv, g->ox - g->ticklen - 2 * g->gap - w, g->oy - R / 2, title, 0.5, 1,
-                  -M_PI / 2);
+        plot_text(cv, g->ox - g->ticklen - 2 * g->gap - w, g->oy - R / 2, title, 0.5, 1, -M_PI / 2);
     }
     cairo_restore(cr);
 }
@@ -280,11 +278,10 @@ static void draw_corr_axis(plot_canvas_t *cv, const taylor_geom_t *g)
             double c = sign * major_corr[i];
             if (sign < 0 && c == 0)
                 continue;
-            int decimals = major_corr[i] == 0 || major_corr[i] == 1
-                               ? 0
-                               : (fabs(major_corr[i] * 10 - round(major_corr[i] * 10)) > 1e-9
-                                      ? 2
-                                      : 1);
+            int decimals =
+                major_corr[i] == 0 || major_corr[i] == 1
+                    ? 0
+                    : (fabs(major_corr[i] * 10 - round(major_corr[i] * 10)) > 1e-9 ? 2 : 1);
             plot_format_number(c, decimals, buf, sizeof buf);
             corr_tick(cv, g, c, g->ticklen, buf);
         }
@@ -305,9 +302,31 @@ static void draw_corr_axis(plot_canvas_t *cv, const taylor_geom_t *g)
     cairo_restore(cr);
 }
 
-/* Writes each RMS contour's value where the contour is inside the diagram, upper left of
- * the reference point first as that region is usually free of markers. */
-static void label_contours(plot_canvas_t *cv, const taylor_geom_t *g, const plot_axis_t *ca)
+/* True when a text box of w x h centred on (x, y) would touch a marker or the reference. */
+static int hides_marker(const taylor_geom_t *g, const taylor_point_t *pts, size_t n, double x,
+                        double y, double w, double h)
+{
+    double r = 0.5 * g->tick, mx, my;
+
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n) {
+            mx = g->ox + g->ref * g->k;
+            my = g->oy;
+        } else if (isfinite(pts[i].r)) {
+            to_device(g, pts[i].r, pts[i].corr, &mx, &my);
+        } else {
+            continue;
+        }
+        if (fabs(mx - x) < w / 2 + 1.5 * r && fabs(my - y) < h / 2 + 1.5 * r)
+            return 1;
+    }
+    return 0;
+}
+
+/* Writes each RMS contour's value where the contour is inside the diagram and no marker is,
+ * upper left of the reference point first as that region is usually free. */
+static void label_contours(plot_canvas_t *cv, const taylor_geom_t *g, const plot_axis_t *ca,
+                           const taylor_point_t *pts, size_t npts)
 {
     static const double angles[] = {135, 120, 150, 105, 165, 90, 60, 45, 30};
     plot_tick_t ct[PLOT_MAX_TICKS];
@@ -323,12 +342,13 @@ static void label_contours(plot_canvas_t *cv, const taylor_geom_t *g, const plot
         for (size_t a = 0; a < sizeof angles / sizeof angles[0]; a++) {
             double phi = angles[a] * M_PI / 180;
             double px = g->ref + rho * cos(phi), py = rho * sin(phi);
-            if (hypot(px, py) > 0.92 * rmax || py < 0.06 * rmax ||
-                (!g->half && px < 0.06 * rmax))
+            if (hypot(px, py) > 0.92 * rmax || py < 0.06 * rmax || (!g->half && px < 0.06 * rmax))
                 continue;
             plot_axis_format(ca, rho, buf, sizeof buf);
-            plot_text_halo(cv, g->ox + px * g->k, g->oy - py * g->k, buf, 0.5, 0.5,
-                           CONTOUR_RGB);
+            double x = g->ox + px * g->k, y = g->oy - py * g->k;
+            if (hides_marker(g, pts, npts, x, y, plot_text_width(cv, buf), cv->font_size))
+                continue;
+            plot_text_halo(cv, x, y, buf, 0.5, 0.5, CONTOUR_RGB);
             break;
         }
     }
@@ -353,19 +373,18 @@ static int build_keys(dsc_ctx_t *ctx, const char *const *labels, const taylor_po
             snprintf(t, LABEL_LEN, "%s%s", name, isfinite(pts[i].r) ? "" : " (no data)");
         else
             snprintf(t, LABEL_LEN, "Entry %zu%s", i + 1, isfinite(pts[i].r) ? "" : " (no data)");
-        keys[i + 1] = (plot_key_t){t, PLOT_KEY_MARKER, dsc_plot_color(i + 1), 1, 0,
-                                   (int)(i % PLOT_MARKER_SHAPES), 0, 0};
+        keys[i + 1] = (plot_key_t){
+            t, PLOT_KEY_MARKER, dsc_plot_color(i + 1), 1, 0, (int)(i % PLOT_MARKER_SHAPES), 0, 0};
     }
-    keys[n + 1] = (plot_key_t){"Centred RMS difference", PLOT_KEY_LINE, CONTOUR_RGB, 0.75, 0,
-                               0, 1, 0};
+    keys[n + 1] =
+        (plot_key_t){"Centred RMS difference", PLOT_KEY_LINE, CONTOUR_RGB, 0.75, 0, 0, 1, 0};
     *keys_out = keys;
     *text_out = text;
     return DSC_OK;
 }
 
-int dsc_plot_taylor(dsc_ctx_t *ctx, const char *path, const char *title,
-                    const dsc_taylor_t *stats, const char *const *labels, size_t n,
-                    int normalised, int width, int height)
+int dsc_plot_taylor(dsc_ctx_t *ctx, const char *path, const char *title, const dsc_taylor_t *stats,
+                    const char *const *labels, size_t n, int normalised, int width, int height)
 {
     plot_canvas_t cv = {0};
     taylor_point_t *pts = NULL;
@@ -408,7 +427,7 @@ int dsc_plot_taylor(dsc_ctx_t *ctx, const char *path, const char *title,
     draw_grid(&cv, &g, &ca);
     draw_radial_axes(&cv, &g, normalised);
     draw_corr_axis(&cv, &g);
-    label_contours(&cv, &g, &ca);
+    label_contours(&cv, &g, &ca, pts, n);
     double r = 0.5 * g.tick;
     plot_marker(&cv, g.ox + g.ref * g.k, g.oy, r, 0, 0x000000);
     for (size_t i = 0; i < n; i++) {
