@@ -259,14 +259,17 @@ Test(pipeline, qdm_keeps_the_projected_change, .timeout = 900)
 
 static int run_capture(const char *args, char *err, size_t size)
 {
-    char cmd[4096], path[512];
-    const char *dir = test_tmpdir();
-    snprintf(path, sizeof path, "%s/stderr", dir);
+    char cmd[4096], path[512] = "/tmp/dsc-stderr-XXXXXX";
+    /* Not test_tmpdir(): its static buffer is the caller's folder name. */
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
     snprintf(cmd, sizeof cmd, "%s %s 2>%s >/dev/null", bin(), args, path);
     int rc = test_system(cmd);
     char *e = slurp(path);
     snprintf(err, size, "%s", e ? e : "");
     free(e);
+    unlink(path);
     return rc;
 }
 

@@ -176,6 +176,15 @@ int bc_window_init(dsc_ctx_t *ctx, bc_window_t *w, const bc_buckets_t *b, size_t
     return DSC_OK;
 }
 
+/* First index at or after i whose value is not below v. The runs between events average
+ * window / (2 x bucket) values, so a forward scan beats a binary search here. */
+static size_t run_end(const double *x, size_t i, size_t n, double v)
+{
+    while (i < n && x[i] < v)
+        i++;
+    return i;
+}
+
 void bc_window_advance(bc_window_t *w)
 {
     const bc_buckets_t *b = w->b;
@@ -186,26 +195,30 @@ void bc_window_advance(bc_window_t *w)
         return;
 
     /* Both buckets are sorted and the leaving one is a sub-multiset of the window, so one
-     * pass drops its values by equality and merges the entering ones in. */
+     * ordered pass over the leaving and entering values copies the window in whole runs
+     * between them: each leaving value is skipped where it is found, each entering one
+     * written in before the first larger value. */
     const double *out = b->values + b->start[leave], *out_end = b->values + b->start[leave + 1];
     const double *in = b->values + b->start[enter], *in_end = b->values + b->start[enter + 1];
-    size_t k = 0;
-    for (size_t i = 0; i < w->size; i++) {
-        double v = w->cur[i];
-        if (out < out_end && v == *out) {
-            out++;
-            continue;
-        }
-        while (in < in_end && *in < v)
-            w->next[k++] = *in++;
-        w->next[k++] = v;
+    const double *cur = w->cur;
+    size_t i = 0, k = 0;
+    while (out < out_end || in < in_end) {
+        int removing = in == in_end || (out < out_end && *out <= *in);
+        double v = removing ? *out++ : *in++;
+        size_t j = run_end(cur, i, w->size, v);
+        memcpy(w->next + k, cur + i, (j - i) * sizeof *cur);
+        k += j - i;
+        i = j;
+        if (removing)
+            i++;
+        else
+            w->next[k++] = v;
     }
-    while (in < in_end)
-        w->next[k++] = *in++;
+    memcpy(w->next + k, cur + i, (w->size - i) * sizeof *cur);
+    k += w->size - i;
 
-    double *t = w->cur;
     w->cur = w->next;
-    w->next = t;
+    w->next = (double *)cur;
     w->size = k;
 }
 
