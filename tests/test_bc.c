@@ -28,8 +28,8 @@ static double *alloc_values(size_t n)
 }
 
 /* A seasonal cycle plus Gaussian noise: mean + amp cos(day) + sd N(0,1), in K. */
-static double *seasonal_series(const dsc_date_t *dates, size_t n, dsc_calendar_t cal,
-                               double mean, double amp, double sd, uint64_t seed)
+static double *seasonal_series(const dsc_date_t *dates, size_t n, dsc_calendar_t cal, double mean,
+                               double amp, double sd, uint64_t seed)
 {
     dsc_rng_t rng;
     dsc_rng_seed(&rng, seed);
@@ -47,8 +47,7 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static dsc_bc_config_t config(const char *method, dsc_bc_grouping grouping, int window,
-                              size_t nq)
+static dsc_bc_config_t config(const char *method, dsc_bc_grouping grouping, int window, size_t nq)
 {
     dsc_bc_config_t cfg;
     dsc_bc_config_default(&cfg);
@@ -74,8 +73,8 @@ static double *fit_apply(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
     return out;
 }
 
-static const char *const all_methods[] = {"eqm", "qdm", "dqm", "linear_scaling",
-                                          "variance_scaling", "delta"};
+static const char *const all_methods[] = {
+    "eqm", "qdm", "dqm", "linear_scaling", "variance_scaling", "delta"};
 
 Test(bc, config_defaults)
 {
@@ -155,8 +154,7 @@ Test(bc, every_group_is_used_once_per_calendar)
         int seen[366] = {0};
         for (size_t i = 0; i < n; i++) {
             int g = dsc_bc_group_index(DSC_BC_GROUP_DOY, cals[c], dates[i]);
-            cr_assert(g >= 0 && (size_t)g < count, "%s: group %d", dsc_calendar_name(cals[c]),
-                      g);
+            cr_assert(g >= 0 && (size_t)g < count, "%s: group %d", dsc_calendar_name(cals[c]), g);
             seen[g] = 1;
         }
         for (size_t g = 0; g < count; g++)
@@ -190,9 +188,9 @@ Test(bc, positions_follow_month_and_day)
     cr_assert_eq(dsc_bc_group_index(doy, DSC_CAL_360_DAY, (dsc_date_t){2000, 2, 30, 0}), 59);
     cr_assert_eq(dsc_bc_group_index(doy, DSC_CAL_360_DAY, (dsc_date_t){2000, 12, 30, 0}), 359);
     cr_assert_eq(dsc_bc_group_index(doy, DSC_CAL_360_DAY, (dsc_date_t){2000, 1, 31, 0}), -1);
-    cr_assert_eq(dsc_bc_group_index(DSC_BC_GROUP_MONTH, DSC_CAL_STANDARD,
-                                    (dsc_date_t){1999, 12, 31, 0}),
-                 11);
+    cr_assert_eq(
+        dsc_bc_group_index(DSC_BC_GROUP_MONTH, DSC_CAL_STANDARD, (dsc_date_t){1999, 12, 31, 0}),
+        11);
 }
 
 /* Window width and wrap, worked by hand with linear scaling: hist is 0 everywhere, ref is 0
@@ -243,6 +241,76 @@ Test(bc, leap_day_group_in_standard_calendar)
     free(out);
     free(ref);
     free(zero);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+}
+
+/* Type-7 quantile nodes at (i + 0.5) / nq of v[m] (sorted here), written out directly. */
+static void brute_nodes(double *v, size_t m, size_t nq, double *q)
+{
+    qsort(v, m, sizeof *v, compare_doubles);
+    for (size_t i = 0; i < nq; i++) {
+        double h = (double)(m - 1) * ((double)i + 0.5) / (double)nq;
+        size_t j = (size_t)floor(h);
+        q[i] = j + 1 < m ? v[j] + (h - (double)j) * (v[j + 1] - v[j]) : v[j];
+    }
+}
+
+/* The sliding windows checked against windows gathered from scratch: for each date, the
+ * window's ref and hist values are collected by circular distance of group indices, sorted,
+ * their nodes taken, and the additive correction interpolated by a linear search. Random
+ * continuous data, so no ties. Standard calendar, so 29 Feb takes part. */
+Test(bc, eqm_windows_match_brute_force)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    dsc_calendar_t cal = DSC_CAL_STANDARD;
+    size_t n, nq = 7, ng = 366;
+    int window = 9, half = 4;
+    dsc_date_t *dates = daily_dates(cal, 2003, 3, &n);
+    double *ref = seasonal_series(dates, n, cal, 283, 9, 2.5, 101);
+    double *hist = seasonal_series(dates, n, cal, 286, 11, 4, 102);
+    double *sim = seasonal_series(dates, n, cal, 287, 11, 5, 103);
+    for (size_t i = 0; i < n; i += 13)
+        ref[i] = NAN;
+    dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_DOY, window, nq);
+    double *out = fit_apply(ctx, &cfg, cal, ref, hist, sim, dates, n);
+
+    double *wr = alloc_values(n), *wh = alloc_values(n), rq[7], hq[7];
+    for (size_t t = 0; t < n; t++) {
+        int g = dsc_bc_group_index(DSC_BC_GROUP_DOY, cal, dates[t]);
+        size_t mr = 0, mh = 0;
+        for (size_t i = 0; i < n; i++) {
+            int d = abs(dsc_bc_group_index(DSC_BC_GROUP_DOY, cal, dates[i]) - g);
+            if (d > (int)ng / 2)
+                d = (int)ng - d;
+            if (d > half)
+                continue;
+            if (!isnan(ref[i]))
+                wr[mr++] = ref[i];
+            wh[mh++] = hist[i];
+        }
+        brute_nodes(wr, mr, nq, rq);
+        brute_nodes(wh, mh, nq, hq);
+        double x = sim[t], delta;
+        if (x <= hq[0]) {
+            delta = rq[0] - hq[0];
+        } else if (x >= hq[nq - 1]) {
+            delta = rq[nq - 1] - hq[nq - 1];
+        } else {
+            size_t k = 0;
+            while (hq[k + 1] <= x)
+                k++;
+            double f = (x - hq[k]) / (hq[k + 1] - hq[k]);
+            delta = (1 - f) * (rq[k] - hq[k]) + f * (rq[k + 1] - hq[k + 1]);
+        }
+        cr_assert_float_eq(out[t], x + delta, 1e-9, "date %zu group %d", t, g);
+    }
+    free(wr);
+    free(wh);
+    free(out);
+    free(sim);
+    free(ref);
+    free(hist);
     free(dates);
     dsc_ctx_destroy(ctx);
 }
@@ -367,8 +435,7 @@ Test(bc, eqm_constant_extrapolation_beyond_end_nodes)
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 279, 0, 6, 14);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_MONTH, 0, 15);
     dsc_bc_t *bc = NULL;
-    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_NOLEAP, ref, dates, n, hist, dates, n, &bc),
-                 DSC_OK);
+    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_NOLEAP, ref, dates, n, hist, dates, n, &bc), DSC_OK);
     qsort(ref, 31, sizeof *ref, compare_doubles);
     qsort(hist, 31, sizeof *hist, compare_doubles);
     double low = ref[1] - hist[1], high = ref[29] - hist[29];
@@ -405,8 +472,7 @@ Test(bc, eqm_tied_nodes_take_the_middle)
     }
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_MONTH, 0, 15);
     dsc_bc_t *bc = NULL;
-    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_NOLEAP, ref, dates, n, hist, dates, n, &bc),
-                 DSC_OK);
+    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_NOLEAP, ref, dates, n, hist, dates, n, &bc), DSC_OK);
     double sim[4] = {280.0, 281.0, 282.0, 280.5}, expected[4] = {275.0, 285.0, 295.0, 280.0};
     double out[4];
     cr_assert_eq(dsc_bc_apply(ctx, bc, sim, dates, 4, out), DSC_OK);
@@ -546,8 +612,7 @@ Test(bc, missing_values_stay_missing)
     }
     for (size_t k = 0; k < sizeof all_methods / sizeof all_methods[0]; k++) {
         dsc_bc_config_t cfg = config(all_methods[k], DSC_BC_GROUP_DOY, 31, 50);
-        double *out = fit_apply(ctx, &cfg, DSC_CAL_PROLEPTIC_GREGORIAN, ref, hist, sim,
-                                dates, n);
+        double *out = fit_apply(ctx, &cfg, DSC_CAL_PROLEPTIC_GREGORIAN, ref, hist, sim, dates, n);
         for (size_t i = 0; i < n; i++)
             cr_assert_eq(isnan(out[i]), isnan(sim[i]), "%s value %zu", all_methods[k], i);
         free(out);
@@ -636,8 +701,7 @@ Test(bc, invalid_date_is_refused)
     double *x = seasonal_series(dates, n, DSC_CAL_STANDARD, 283, 9, 2.5, 91);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_DOY, 31, 20);
     dsc_bc_t *bc = NULL;
-    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_STANDARD, x, dates, n, x, dates, n, &bc),
-                 DSC_OK);
+    cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_STANDARD, x, dates, n, x, dates, n, &bc), DSC_OK);
 
     double sim[3] = {280.0, 281.0, 282.0}, out[3] = {-1.0, -1.0, -1.0};
     dsc_date_t bad[3] = {{2001, 2, 27, 0}, {2001, 2, 28, 0}, {2001, 2, 29, 0}};

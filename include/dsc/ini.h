@@ -24,6 +24,10 @@ typedef struct {
  * The caller owns *out: dsc_ini_destroy(). */
 int dsc_ini_read(dsc_ctx_t *ctx, const char *path, dsc_ini_t **out);
 void dsc_ini_destroy(dsc_ini_t *ini);
+/* Adds (or overrides: the last entry wins) section/key = value, e.g. from the command line;
+ * its line is 0. */
+int dsc_ini_set(dsc_ctx_t *ctx, dsc_ini_t *ini, const char *section, const char *key,
+                const char *value);
 /* The entry for section/key (last one wins), marked used; NULL when absent. Borrowed. */
 const dsc_ini_entry_t *dsc_ini_find(dsc_ini_t *ini, const char *section, const char *key);
 /* The value or NULL. */

@@ -75,6 +75,14 @@ typedef struct {
     dsc_bc_config_t bc_future;       /* future correction, default QDM */
     char regrid_method[32];
     double hist_bin_width;           /* degC */
+    char rules[8][32];               /* learning rules compared on the first member of each
+                                        region ([ann] compare_rules); none when nrules == 0 */
+    size_t nrules;
+    int save_models;                 /* [ann] save_models: write trained networks to
+                                        models/ as NetCDF */
+    size_t cv_folds;                 /* [evaluation] folds: k-fold cross-validation by
+                                        blocks of years; 0 = off */
+    int report;                      /* [output] report: write report/index.html (default 1) */
     int force;                       /* ignore cached results */
     int dry_run;
 } dsc_pipeline_t;
@@ -86,6 +94,12 @@ typedef struct {
  * The caller owns *out: dsc_pipeline_destroy(). */
 int dsc_pipeline_load(dsc_ctx_t *ctx, const char *path, const char *region_dir,
                       const char *data_root, const char *out_dir, dsc_pipeline_t **out);
+/* As dsc_pipeline_load, with settings from the command line applied over the file's:
+ * each override is "section.key=value" (e.g. "ann.epochs=20", "beijing.obs=gmfd/x_*.nc"). */
+int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *region_dir,
+                                const char *data_root, const char *out_dir,
+                                const char *const *overrides, size_t noverrides,
+                                dsc_pipeline_t **out);
 void dsc_pipeline_destroy(dsc_pipeline_t *p);
 
 /* Reads a region file. */

@@ -41,10 +41,9 @@ typedef struct {
  * year are pos[n] (all valid), into out (may alias sim). */
 struct bc_method {
     const char *name;
-    int (*fit)(dsc_ctx_t *ctx, dsc_bc_t *bc, const bc_buckets_t *ref,
-               const bc_buckets_t *hist);
-    int (*apply)(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
-                 size_t n, double *out);
+    int (*fit)(dsc_ctx_t *ctx, dsc_bc_t *bc, const bc_buckets_t *ref, const bc_buckets_t *hist);
+    int (*apply)(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos, size_t n,
+                 double *out);
 };
 
 /* config.c */
@@ -79,14 +78,13 @@ void bc_window_free(bc_window_t *w);
 /* quantiles.c */
 void bc_sort(double *x, size_t n);
 void bc_quantile_nodes(const double *sorted, size_t m, size_t nq, double *q);
-int bc_group_quantiles(dsc_ctx_t *ctx, const bc_buckets_t *b, size_t half, size_t nq,
-                       double *q);
+int bc_group_quantiles(dsc_ctx_t *ctx, const bc_buckets_t *b, size_t half, size_t nq, double *q);
 double bc_node_position(const double *q, size_t nq, double x);
 double bc_node_interp(const double *v, size_t nq, double u);
-double bc_quantile_map(const double *ref_q, const double *hist_q, const double *sim_q,
-                       size_t nq, double x);
-int bc_sim_groups(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
-                  size_t n, double **quantiles, double **mean);
+double bc_quantile_map(const double *ref_q, const double *hist_q, const double *sim_q, size_t nq,
+                       double x);
+int bc_sim_groups(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos, size_t n,
+                  double **quantiles, double **mean);
 
 /* The methods, one file each. */
 extern const bc_method_t bc_method_eqm;

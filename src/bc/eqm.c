@@ -9,6 +9,7 @@
 static int eqm_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
                      size_t n, double *out)
 {
+    (void)ctx;
     size_t nq = bc->nq;
     for (size_t i = 0; i < n; i++) {
         const double *rq = bc->ref_q + (size_t)pos[i] * nq;

@@ -48,8 +48,7 @@ static int group_series(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *x,
 }
 
 /* The layout fields of a new correction, with the checks that need the calendar. */
-static int layout_set(dsc_ctx_t *ctx, dsc_bc_t *bc, const dsc_bc_config_t *cfg,
-                      dsc_calendar_t cal)
+static int layout_set(dsc_ctx_t *ctx, dsc_bc_t *bc, const dsc_bc_config_t *cfg, dsc_calendar_t cal)
 {
     bc->cfg = *cfg;
     bc->cal = cal;
@@ -66,10 +65,9 @@ static int layout_set(dsc_ctx_t *ctx, dsc_bc_t *bc, const dsc_bc_config_t *cfg,
     return DSC_OK;
 }
 
-int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
-               const double *ref, const dsc_date_t *ref_dates, size_t n_ref,
-               const double *hist, const dsc_date_t *hist_dates, size_t n_hist,
-               dsc_bc_t **out)
+int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal, const double *ref,
+               const dsc_date_t *ref_dates, size_t n_ref, const double *hist,
+               const dsc_date_t *hist_dates, size_t n_hist, dsc_bc_t **out)
 {
     dsc_bc_t *bc = NULL;
     int *pos = NULL;
@@ -129,8 +127,8 @@ fail:
     return rc;
 }
 
-int dsc_bc_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
-                 const dsc_date_t *dates, size_t n, double *out)
+int dsc_bc_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const dsc_date_t *dates,
+                 size_t n, double *out)
 {
     if (!bc || (n && (!sim || !dates || !out)))
         return dsc_error(ctx, DSC_ERR_USAGE, "bias correction apply: missing argument");

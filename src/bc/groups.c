@@ -23,12 +23,15 @@ size_t dsc_bc_group_count(dsc_bc_grouping grouping, dsc_calendar_t cal)
     if (grouping == DSC_BC_GROUP_MONTH)
         return 12;
     switch (cal) {
-    case DSC_CAL_NOLEAP: return 365;
-    case DSC_CAL_360_DAY: return 360;
+    case DSC_CAL_NOLEAP:
+        return 365;
+    case DSC_CAL_360_DAY:
+        return 360;
     case DSC_CAL_STANDARD:
     case DSC_CAL_PROLEPTIC_GREGORIAN:
     case DSC_CAL_JULIAN:
-    case DSC_CAL_ALL_LEAP: return 366;
+    case DSC_CAL_ALL_LEAP:
+        return 366;
     }
     return 0;
 }
@@ -41,9 +44,12 @@ int dsc_bc_group_index(dsc_bc_grouping grouping, dsc_calendar_t cal, dsc_date_t 
     if (grouping == DSC_BC_GROUP_MONTH)
         return d.month - 1;
     switch (cal) {
-    case DSC_CAL_NOLEAP: return cum_noleap[d.month - 1] + d.day - 1;
-    case DSC_CAL_360_DAY: return (d.month - 1) * 30 + d.day - 1;
-    default: return cum_leap[d.month - 1] + d.day - 1;
+    case DSC_CAL_NOLEAP:
+        return cum_noleap[d.month - 1] + d.day - 1;
+    case DSC_CAL_360_DAY:
+        return (d.month - 1) * 30 + d.day - 1;
+    default:
+        return cum_leap[d.month - 1] + d.day - 1;
     }
 }
 
@@ -55,8 +61,8 @@ int bc_positions(dsc_ctx_t *ctx, dsc_bc_grouping grouping, dsc_calendar_t cal,
         if (pos[i] < 0) {
             char text[32];
             dsc_date_format(dates[i], text, sizeof text);
-            return dsc_error(ctx, DSC_ERR_USAGE, "%s: date %zu (%s) is not a %s date", what,
-                             i, text, dsc_calendar_name(cal));
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: date %zu (%s) is not a %s date", what, i,
+                             text, dsc_calendar_name(cal));
         }
     }
     return DSC_OK;
@@ -176,15 +182,6 @@ int bc_window_init(dsc_ctx_t *ctx, bc_window_t *w, const bc_buckets_t *b, size_t
     return DSC_OK;
 }
 
-/* First index at or after i whose value is not below v. The runs between events average
- * window / (2 x bucket) values, so a forward scan beats a binary search here. */
-static size_t run_end(const double *x, size_t i, size_t n, double v)
-{
-    while (i < n && x[i] < v)
-        i++;
-    return i;
-}
-
 void bc_window_advance(bc_window_t *w)
 {
     const bc_buckets_t *b = w->b;
@@ -195,30 +192,27 @@ void bc_window_advance(bc_window_t *w)
         return;
 
     /* Both buckets are sorted and the leaving one is a sub-multiset of the window, so one
-     * ordered pass over the leaving and entering values copies the window in whole runs
-     * between them: each leaving value is skipped where it is found, each entering one
-     * written in before the first larger value. */
+     * pass drops its values by equality and merges the entering ones in: O(window) per
+     * step instead of a sort. */
     const double *out = b->values + b->start[leave], *out_end = b->values + b->start[leave + 1];
     const double *in = b->values + b->start[enter], *in_end = b->values + b->start[enter + 1];
-    const double *cur = w->cur;
-    size_t i = 0, k = 0;
-    while (out < out_end || in < in_end) {
-        int removing = in == in_end || (out < out_end && *out <= *in);
-        double v = removing ? *out++ : *in++;
-        size_t j = run_end(cur, i, w->size, v);
-        memcpy(w->next + k, cur + i, (j - i) * sizeof *cur);
-        k += j - i;
-        i = j;
-        if (removing)
-            i++;
-        else
-            w->next[k++] = v;
+    size_t k = 0;
+    for (size_t i = 0; i < w->size; i++) {
+        double v = w->cur[i];
+        if (out < out_end && v == *out) {
+            out++;
+            continue;
+        }
+        while (in < in_end && *in < v)
+            w->next[k++] = *in++;
+        w->next[k++] = v;
     }
-    memcpy(w->next + k, cur + i, (w->size - i) * sizeof *cur);
-    k += w->size - i;
+    while (in < in_end)
+        w->next[k++] = *in++;
 
+    double *t = w->cur;
     w->cur = w->next;
-    w->next = (double *)cur;
+    w->next = t;
     w->size = k;
 }
 
@@ -234,8 +228,8 @@ void bc_window_free(bc_window_t *w)
 
 /* The simulated series' own group statistics, for the methods that keep the model's change:
  * taken over every value passed in, so the caller passes one scenario period at a time. */
-int bc_sim_groups(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
-                  size_t n, double **quantiles, double **mean)
+int bc_sim_groups(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos, size_t n,
+                  double **quantiles, double **mean)
 {
     bc_buckets_t b;
     if (mean)

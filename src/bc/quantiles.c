@@ -81,8 +81,7 @@ void bc_quantile_nodes(const double *sorted, size_t m, size_t nq, double *q)
     }
 }
 
-int bc_group_quantiles(dsc_ctx_t *ctx, const bc_buckets_t *b, size_t half, size_t nq,
-                       double *q)
+int bc_group_quantiles(dsc_ctx_t *ctx, const bc_buckets_t *b, size_t half, size_t nq, double *q)
 {
     bc_window_t w;
     int rc = bc_window_init(ctx, &w, b, half);
@@ -163,8 +162,8 @@ double bc_node_interp(const double *v, size_t nq, double u)
 /* x moved by the ref - hist difference at the position x has among sim's nodes: with
  * sim_q = hist_q this is EQM, with the simulated period's own nodes it is QDM (the additive
  * form of Cannon et al. 2015, x - F_hist^-1(tau) being the model's change at tau). */
-double bc_quantile_map(const double *ref_q, const double *hist_q, const double *sim_q,
-                       size_t nq, double x)
+double bc_quantile_map(const double *ref_q, const double *hist_q, const double *sim_q, size_t nq,
+                       double x)
 {
     double u = bc_node_position(sim_q, nq, x);
     return bc_node_interp(ref_q, nq, u) + (x - bc_node_interp(hist_q, nq, u));

@@ -20,6 +20,10 @@
 static int no_extra_fit(dsc_ctx_t *ctx, dsc_bc_t *bc, const bc_buckets_t *ref,
                         const bc_buckets_t *hist)
 {
+    (void)ctx;
+    (void)bc;
+    (void)ref;
+    (void)hist;
     return DSC_OK;
 }
 
@@ -28,9 +32,10 @@ static int has_fit(const dsc_bc_t *bc, size_t g)
     return !isnan(bc->ref_mean[g]) && !isnan(bc->hist_mean[g]);
 }
 
-static int linear_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
-                        const int *pos, size_t n, double *out)
+static int linear_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
+                        size_t n, double *out)
 {
+    (void)ctx;
     for (size_t i = 0; i < n; i++) {
         size_t g = (size_t)pos[i];
         if (!isfinite(sim[i]) || !has_fit(bc, g))
@@ -41,8 +46,8 @@ static int linear_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
     return DSC_OK;
 }
 
-static int delta_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
-                       const int *pos, size_t n, double *out)
+static int delta_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
+                       size_t n, double *out)
 {
     double *sim_mean = NULL;
     int rc = bc_sim_groups(ctx, bc, sim, pos, n, NULL, &sim_mean);
@@ -71,8 +76,8 @@ static int variance_fit(dsc_ctx_t *ctx, dsc_bc_t *bc, const bc_buckets_t *ref,
     return DSC_OK;
 }
 
-static int variance_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
-                          const int *pos, size_t n, double *out)
+static int variance_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
+                          size_t n, double *out)
 {
     double *sim_mean = NULL;
     int rc = bc_sim_groups(ctx, bc, sim, pos, n, NULL, &sim_mean);
@@ -85,8 +90,8 @@ static int variance_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
             continue;
         }
         double ratio = bc->hist_sd[g] > 0.0 ? bc->ref_sd[g] / bc->hist_sd[g] : 1.0;
-        out[i] = sim_mean[g] + (bc->ref_mean[g] - bc->hist_mean[g]) +
-                 (sim[i] - sim_mean[g]) * ratio;
+        out[i] =
+            sim_mean[g] + (bc->ref_mean[g] - bc->hist_mean[g]) + (sim[i] - sim_mean[g]) * ratio;
     }
     free(sim_mean);
     return DSC_OK;
@@ -94,5 +99,4 @@ static int variance_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
 
 const bc_method_t bc_method_linear_scaling = {"linear_scaling", no_extra_fit, linear_apply};
 const bc_method_t bc_method_delta = {"delta", no_extra_fit, delta_apply};
-const bc_method_t bc_method_variance_scaling = {"variance_scaling", variance_fit,
-                                                variance_apply};
+const bc_method_t bc_method_variance_scaling = {"variance_scaling", variance_fit, variance_apply};

@@ -17,6 +17,8 @@ static void join_args(int argc, char **argv, char *buf, size_t size)
 int dsc_cmd_run(int argc, char **argv)
 {
     const char *pipeline = NULL, *out = NULL, *root = NULL;
+    const char *overrides[64];
+    size_t nover = 0;
     dsc_log_level level = DSC_LOG_INFO;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -24,6 +26,12 @@ int dsc_cmd_run(int argc, char **argv)
             out = argv[++i];
         } else if (strcmp(a, "--data-root") == 0 && i + 1 < argc) {
             root = argv[++i];
+        } else if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+            if (nover == sizeof overrides / sizeof overrides[0]) {
+                fprintf(stderr, "downscale: run: at most 64 --set options\n");
+                return DSC_EXIT_USAGE;
+            }
+            overrides[nover++] = argv[++i];
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             level = DSC_LOG_WARN;
         } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
@@ -53,7 +61,7 @@ int dsc_cmd_run(int argc, char **argv)
     join_args(argc, argv, line, sizeof line);
 
     dsc_pipeline_t *p = NULL;
-    int rc = dsc_pipeline_load(ctx, pipeline, NULL, root, out, &p);
+    int rc = dsc_pipeline_load_overrides(ctx, pipeline, NULL, root, out, overrides, nover, &p);
     if (rc == DSC_OK)
         rc = dsc_pipeline_run(ctx, p, line);
     if (rc)

@@ -20,5 +20,8 @@ void dsc_cli_report(dsc_ctx_t *ctx, int status);
 
 int dsc_cmd_run(int argc, char **argv);
 int dsc_cmd_inspect(int argc, char **argv);
+int dsc_cmd_regrid(int argc, char **argv);   /* cmd_regrid.c */
+int dsc_cmd_correct(int argc, char **argv);  /* cmd_correct.c */
+int dsc_cmd_evaluate(int argc, char **argv); /* cmd_evaluate.c */
 
 #endif

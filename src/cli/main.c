@@ -15,10 +15,18 @@ static void usage(FILE *fp)
           "observation grids.\n"
           "\n"
           "commands:\n"
-          "  run PIPELINE.ini [--out DIR] [--data-root DIR] [--quiet] [--verbose]\n"
-          "        run a pipeline (see pipelines/demo.ini); outputs go to out/<name>/\n"
+          "  run PIPELINE.ini [--out DIR] [--data-root DIR] [--set SECTION.KEY=VALUE]...\n"
+          "      [--quiet] [--verbose]\n"
+          "        run a pipeline (see pipelines/demo.ini); outputs go to out/<name>/;\n"
+          "        --set overrides a setting of the file, e.g. --set ann.epochs=20\n"
           "  inspect FILE [VAR]\n"
           "        show how a NetCDF file is decoded: grid, calendar, dates, units, fill\n"
+          "  regrid --method M --to TARGET IN.nc OUT.nc\n"
+          "        remap a field onto another grid (bilinear, nearest, conservative, idw)\n"
+          "  correct --method M --ref OBS.nc --hist MODEL_HIST.nc --sim MODEL_SIM.nc OUT.nc\n"
+          "        bias-correct a model series against observations\n"
+          "  evaluate --ref OBS.nc SIM.nc... [--out DIR]\n"
+          "        Taylor statistics, histograms and scores of series against a reference\n"
           "  --help     this text\n"
           "  --version  the program's version\n"
           "\n"
@@ -47,8 +55,16 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return dsc_cmd_run(argc - 1, argv + 1);
-    if (strcmp(cmd, "inspect") == 0)
-        return dsc_cmd_inspect(argc - 1, argv + 1);
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } commands[] = {{"inspect", dsc_cmd_inspect},
+                    {"regrid", dsc_cmd_regrid},
+                    {"correct", dsc_cmd_correct},
+                    {"evaluate", dsc_cmd_evaluate}};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "downscale: unknown command '%s' (try 'downscale --help')\n", cmd);
     return DSC_EXIT_USAGE;
 }

@@ -108,6 +108,19 @@ static int parse_size(const char *value, size_t *out)
     return 0;
 }
 
+static int parse_bool(const char *value, int *out)
+{
+    if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1")) {
+        *out = 1;
+        return 0;
+    }
+    if (!strcasecmp(value, "no") || !strcasecmp(value, "false") || !strcmp(value, "0")) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
 /* ---- region files ----------------------------------------------------------------- */
 
 static void region_number(problems_t *pr, dsc_ini_t *ini, const char *key, double *out,
@@ -371,6 +384,17 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
             problem(pr, "%s:%d: %s '%s' is not a whole number >= %zu", ini->path, e->line,
                     ints[i].key, e->value, ints[i].lo);
     p->nn.seed = seed;
+    if ((e = dsc_ini_find(ini, "ann", "compare_rules"))) {
+        int n = split_list(e->value, &p->rules[0][0], 32, 8);
+        if (n < 0)
+            problem(pr, "%s:%d: compare_rules '%s' is not a list of up to 8 rule names",
+                    ini->path, e->line, e->value);
+        p->nrules = n < 0 ? 0 : (size_t)n;
+    }
+    if ((e = dsc_ini_find(ini, "ann", "save_models")) &&
+        parse_bool(e->value, &p->save_models))
+        problem(pr, "%s:%d: save_models '%s' is not yes or no", ini->path, e->line,
+                e->value);
 }
 
 static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key,
@@ -432,6 +456,15 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
     snprintf(p->regrid_method, sizeof p->regrid_method, "bilinear");
     if ((e = dsc_ini_find(ini, "regrid", "method")))
         snprintf(p->regrid_method, sizeof p->regrid_method, "%s", e->value);
+    p->report = 1;
+    if ((e = dsc_ini_find(ini, "output", "report")) && parse_bool(e->value, &p->report))
+        problem(pr, "%s:%d: report '%s' is not yes or no", ini->path, e->line, e->value);
+    size_t folds = 0;
+    if ((e = dsc_ini_find(ini, "evaluation", "folds")) &&
+        (parse_size(e->value, &folds) || folds == 1 || folds > 20))
+        problem(pr, "%s:%d: folds '%s' must be 0 (off) or 2 to 20", ini->path, e->line,
+                e->value);
+    p->cv_folds = folds;
     p->hist_bin_width = 1.0;
     if ((e = dsc_ini_find(ini, "output", "hist_bin_width")) &&
         (parse_double(e->value, &p->hist_bin_width) || p->hist_bin_width <= 0))
@@ -456,14 +489,46 @@ static void default_root(char *dst, size_t size, const char *given)
     snprintf(dst, size, "%s", given && *given ? given : env && *env ? env : "../shared/data");
 }
 
+/* Applies "section.key=value" overrides; a malformed one is a problem, not a crash. */
+static int apply_overrides(dsc_ctx_t *ctx, dsc_ini_t *ini, const char *const *ov, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char buf[2048];
+        snprintf(buf, sizeof buf, "%s", ov[i]);
+        char *eq = strchr(buf, '='), *dot = strchr(buf, '.');
+        if (!eq || !dot || dot > eq || dot == buf || dot + 1 == eq)
+            return dsc_error(ctx, DSC_ERR_USAGE, "--set '%s': expected section.key=value",
+                             ov[i]);
+        *eq = '\0';
+        *dot = '\0';
+        int rc = dsc_ini_set(ctx, ini, buf, dot + 1, eq + 1);
+        if (rc)
+            return rc;
+    }
+    return DSC_OK;
+}
+
 int dsc_pipeline_load(dsc_ctx_t *ctx, const char *path, const char *region_dir,
                       const char *data_root, const char *out_dir, dsc_pipeline_t **out)
+{
+    return dsc_pipeline_load_overrides(ctx, path, region_dir, data_root, out_dir, NULL, 0,
+                                       out);
+}
+
+int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *region_dir,
+                                const char *data_root, const char *out_dir,
+                                const char *const *overrides, size_t noverrides,
+                                dsc_pipeline_t **out)
 {
     *out = NULL;
     dsc_ini_t *ini = NULL;
     int rc = dsc_ini_read(ctx, path, &ini);
-    if (rc)
+    if (!rc)
+        rc = apply_overrides(ctx, ini, overrides, noverrides);
+    if (rc) {
+        dsc_ini_destroy(ini);
         return rc;
+    }
     problems_t pr = {ctx, 0};
     dsc_pipeline_t *p = dsc_calloc(ctx, 1, sizeof *p, "pipeline");
     if (!p) {

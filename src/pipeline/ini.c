@@ -136,6 +136,14 @@ void dsc_ini_destroy(dsc_ini_t *ini)
     free(ini);
 }
 
+int dsc_ini_set(dsc_ctx_t *ctx, dsc_ini_t *ini, const char *section, const char *key,
+                const char *value)
+{
+    if (!add_entry(ini, section, key, value))
+        return dsc_error(ctx, DSC_ERR_NOMEM, "%s: out of memory", ini->path);
+    return DSC_OK;
+}
+
 const dsc_ini_entry_t *dsc_ini_find(dsc_ini_t *ini, const char *section, const char *key)
 {
     dsc_ini_entry_t *found = NULL;

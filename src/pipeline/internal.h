@@ -96,6 +96,17 @@ int dsc_stage_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
 int dsc_stage_figures(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       const dsc_member_t *m, const char *tag, dsc_outputs_t *outputs);
 
+/* Stage (optional, [ann] compare_rules): trains one network per learning rule on the
+ * member's first cell and writes learning curves (CSV and figure). Implemented in
+ * rules.c. */
+int dsc_stage_rules(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                    const dsc_member_t *m, dsc_outputs_t *outputs);
+/* Stage (optional, [evaluation] folds): k-fold cross-validation by blocks of years of
+ * every method; writes evaluation/<region>_<var>_<model>_cv.csv. Implemented in
+ * crossval.c. */
+int dsc_stage_crossval(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                       const dsc_member_t *m, dsc_outputs_t *outputs);
+
 /* Lists every input file of the pipeline (templates expanded, globs resolved); a missing
  * input is an error naming it, found before any work starts. */
 int dsc_manifest_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, dsc_outputs_t *in);

@@ -16,8 +16,7 @@ int dsc_stats_bins(dsc_ctx_t *ctx, const double *const *series, const size_t *le
                    size_t nseries, double width, dsc_bins_t *out)
 {
     if (!(width > 0.0) || !isfinite(width))
-        return dsc_error(ctx, DSC_ERR_USAGE, "histogram bins: width %g must be positive",
-                         width);
+        return dsc_error(ctx, DSC_ERR_USAGE, "histogram bins: width %g must be positive", width);
     double lo = INFINITY, hi = -INFINITY;
     for (size_t s = 0; s < nseries; s++) {
         for (size_t i = 0; i < lengths[s]; i++) {
@@ -35,8 +34,8 @@ int dsc_stats_bins(dsc_ctx_t *ctx, const double *const *series, const size_t *le
     double first = floor(lo / width), last = floor(hi / width);
     if (last - first + 1.0 > MAX_BINS)
         return dsc_error(ctx, DSC_ERR_RANGE,
-                         "histogram bins: width %g gives more than %.0f bins over [%g, %g]",
-                         width, MAX_BINS, lo, hi);
+                         "histogram bins: width %g gives more than %.0f bins over [%g, %g]", width,
+                         MAX_BINS, lo, hi);
     out->lo = first * width;
     out->width = width;
     out->nbins = (size_t)(last - first) + 1;

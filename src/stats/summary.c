@@ -101,14 +101,17 @@ static int year_slot(dsc_calendar_t cal, dsc_date_t d)
         d.day > dsc_calendar_days_in_month(cal, d.year, d.month))
         return -1;
     switch (cal) {
-    case DSC_CAL_NOLEAP: return cum_noleap[d.month - 1] + d.day - 1;
-    case DSC_CAL_360_DAY: return (d.month - 1) * 30 + d.day - 1;
-    default: return cum_leap[d.month - 1] + d.day - 1;
+    case DSC_CAL_NOLEAP:
+        return cum_noleap[d.month - 1] + d.day - 1;
+    case DSC_CAL_360_DAY:
+        return (d.month - 1) * 30 + d.day - 1;
+    default:
+        return cum_leap[d.month - 1] + d.day - 1;
     }
 }
 
-void dsc_stats_annual_cycle(dsc_calendar_t cal, const dsc_date_t *dates, const double *x,
-                            size_t n, double out[366])
+void dsc_stats_annual_cycle(dsc_calendar_t cal, const dsc_date_t *dates, const double *x, size_t n,
+                            double out[366])
 {
     size_t count[366] = {0};
     for (int k = 0; k < 366; k++)
