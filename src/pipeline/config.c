@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* Collects problems: the first is kept as the context's message, all are logged. */
 typedef struct {
@@ -472,11 +473,16 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
                 e->line, e->value);
 }
 
-/* Marks the per-variable keys of sections we know as used, then reports the rest. */
-static void report_unknown(problems_t *pr, dsc_ini_t *ini)
+/* Reports keys nothing read. A section for a region that has a region file but is not in
+ * this run's list (e.g. left out with --set pipeline.regions=...) is not a mistake. */
+static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_root)
 {
     for (size_t i = 0; i < ini->n; i++) {
         dsc_ini_entry_t *e = &ini->entries[i];
+        char rpath[2 * DSC_PATH_MAX + 128];
+        snprintf(rpath, sizeof rpath, "%s/%s.ini", region_root, e->section);
+        if (!e->used && access(rpath, R_OK) == 0)
+            continue;
         if (!e->used)
             problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key,
                     e->section);
@@ -581,7 +587,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         load_job(&pr, ini, regions[r], vars ? vars : "tasmax", job);
     }
     load_globals(&pr, ini, p);
-    report_unknown(&pr, ini);
+    report_unknown(&pr, ini, region_root);
     dsc_ini_destroy(ini);
     if (pr.count) {
         dsc_pipeline_destroy(p);

@@ -23,6 +23,7 @@ void dsc_member_destroy(dsc_member_t *m)
     free(m->ann_bc);
     free(m->lin);
     dsc_field_destroy(m->hsrc);
+    dsc_field_destroy(m->obs_full);
     dsc_regrid_weights_destroy(m->weights);
     for (size_t s = 0; s < m->nscen; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
@@ -188,6 +189,17 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         obs->values = NULL;
     } else if ((rc = to_target(ctx, p, obs, &m->grid, NULL, &on_target))) {
         goto done;
+    }
+    if (set_grid) {
+        /* The primary source's whole record, on the target, for the observation summary. */
+        m->obs_full = dsc_field_create(ctx, var, obs->calendar, obs->ntime, &m->grid);
+        if (!m->obs_full) {
+            rc = DSC_ERR_NOMEM;
+            goto done;
+        }
+        memcpy(m->obs_full->dates, obs->dates, obs->ntime * sizeof *obs->dates);
+        memcpy(m->obs_full->values, on_target, obs->ntime * m->ncell * sizeof *on_target);
+        snprintf(m->obs_full->source, sizeof m->obs_full->source, "%s", obs->source);
     }
 
     *out = dsc_nan_array(ctx, m->nh * m->ncell, "observations on model days");

@@ -149,11 +149,11 @@ const dsc_ini_entry_t *dsc_ini_find(dsc_ini_t *ini, const char *section, const c
     dsc_ini_entry_t *found = NULL;
     for (size_t i = 0; i < ini->n; i++) {
         dsc_ini_entry_t *e = &ini->entries[i];
-        if (strcasecmp(e->section, section) == 0 && strcasecmp(e->key, key) == 0)
+        if (strcasecmp(e->section, section) == 0 && strcasecmp(e->key, key) == 0) {
             found = e;
+            e->used = 1; /* an overridden entry was read too, not unknown */
+        }
     }
-    if (found)
-        found->used = 1;
     return found;
 }
 

@@ -40,6 +40,8 @@ typedef struct {
     double *obs2;         /* second observation source or NULL */
     double *gcm, *ann, *ann_sd, *ann_bc, *lin; /* nh x ncell */
     dsc_field_t *hsrc;    /* historical model on its own grid (for predictors), owned */
+    dsc_field_t *obs_full; /* the whole observed record on the target grid (its own
+                              calendar and dates), owned; for the observation summary */
     dsc_regrid_weights_t *weights; /* model grid -> target, NULL for a model point */
     size_t nscen;
     dsc_scenario_data_t scen[DSC_MAX_LIST];
@@ -106,6 +108,12 @@ int dsc_stage_rules(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
  * crossval.c. */
 int dsc_stage_crossval(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                        const dsc_member_t *m, dsc_outputs_t *outputs);
+
+/* Stage: a summary of the whole observed record of a member: completeness of each year
+ * (and whether it is used for training), the mean annual cycle and a histogram, under
+ * <out>/observations/. */
+int dsc_stage_observations(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                           const dsc_member_t *m, dsc_outputs_t *outputs);
 
 /* Lists every input file of the pipeline (templates expanded, globs resolved); a missing
  * input is an error naming it, found before any work starts. */

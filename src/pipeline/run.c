@@ -138,6 +138,8 @@ static int run_job(run_t *r, const dsc_job_t *job)
         if (!rc && ix >= 0 && in >= 0)
             dsc_stage_tmin_tmax(r->ctx, mem[(size_t)ix * nm + m], mem[(size_t)in * nm + m]);
     }
+    for (size_t v = 0; v < nv && !rc; v++)
+        rc = dsc_stage_observations(r->ctx, r->p, job, mem[v * nm], &r->outputs);
     if (!rc && r->p->nrules)
         rc = dsc_stage_rules(r->ctx, r->p, job, mem[0], &r->outputs);
     for (size_t i = 0; i < nv * nm && !rc && r->p->cv_folds; i++)
