@@ -20,6 +20,7 @@ int dsc_cmd_run(int argc, char **argv)
     const char *overrides[64];
     size_t nover = 0;
     dsc_log_level level = DSC_LOG_INFO;
+    int force = 0, dry = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if ((strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) && i + 1 < argc) {
@@ -32,6 +33,10 @@ int dsc_cmd_run(int argc, char **argv)
                 return DSC_EXIT_USAGE;
             }
             overrides[nover++] = argv[++i];
+        } else if (strcmp(a, "--force") == 0) {
+            force = 1;
+        } else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0) {
+            dry = 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
             level = DSC_LOG_WARN;
         } else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
@@ -62,8 +67,11 @@ int dsc_cmd_run(int argc, char **argv)
 
     dsc_pipeline_t *p = NULL;
     int rc = dsc_pipeline_load_overrides(ctx, pipeline, NULL, root, out, overrides, nover, &p);
-    if (rc == DSC_OK)
+    if (rc == DSC_OK) {
+        p->force = force;
+        p->dry_run = dry;
         rc = dsc_pipeline_run(ctx, p, line);
+    }
     if (rc)
         dsc_cli_report(ctx, rc);
     dsc_pipeline_destroy(p);

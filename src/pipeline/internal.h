@@ -119,13 +119,16 @@ int dsc_stage_observations(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
  * input is an error naming it, found before any work starts. */
 int dsc_manifest_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, dsc_outputs_t *in);
 
-/* Writes manifest.json. */
+struct dsc_checksums; /* cache.h */
+
+/* Writes manifest.json; input checksums come from cs (remembered across runs). */
 typedef struct {
     const char *stage;
     double seconds;
 } dsc_timing_t;
 int dsc_manifest_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line,
                        const dsc_timing_t *timings, size_t ntimings,
-                       const dsc_outputs_t *outputs, const char *outcome);
+                       const dsc_outputs_t *outputs, const char *outcome,
+                       struct dsc_checksums *cs);
 
 #endif

@@ -2,6 +2,7 @@
  * versions did the work, how long each stage took, what it wrote and how it ended. */
 #include "dsc/io.h"
 #include "dsc/sha256.h"
+#include "pipeline/cache.h"
 #include "pipeline/internal.h"
 
 #include <cairo.h>
@@ -87,13 +88,14 @@ int dsc_manifest_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, dsc_outputs_t *
     return list_inputs(ctx, p, in);
 }
 
-static void write_inputs(FILE *fp, dsc_ctx_t *ctx, const dsc_outputs_t *in)
+static void write_inputs(FILE *fp, dsc_ctx_t *ctx, const dsc_outputs_t *in,
+                         dsc_checksums_t *cs)
 {
     fputs("  \"inputs\": [\n", fp);
     for (size_t i = 0; i < in->n; i++) {
         char hex[65] = "";
         struct stat st;
-        if (dsc_sha256_file(ctx, in->paths[i], hex))
+        if (dsc_checksums_get(ctx, cs, in->paths[i], hex))
             snprintf(hex, sizeof hex, "unreadable");
         long long size = stat(in->paths[i], &st) == 0 ? (long long)st.st_size : -1;
         fputs("    {\"path\": ", fp);
@@ -152,7 +154,8 @@ static void write_versions(FILE *fp)
 
 int dsc_manifest_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line,
                        const dsc_timing_t *timings, size_t ntimings,
-                       const dsc_outputs_t *outputs, const char *outcome)
+                       const dsc_outputs_t *outputs, const char *outcome,
+                       dsc_checksums_t *cs)
 {
     dsc_outputs_t in = {0};
     int rc = list_inputs(ctx, p, &in);
@@ -179,7 +182,7 @@ int dsc_manifest_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv
     fprintf(fp, "  \"peak_memory_kib\": %ld,\n", ru.ru_maxrss);
     write_versions(fp);
     write_settings(fp, p);
-    write_inputs(fp, ctx, &in);
+    write_inputs(fp, ctx, &in, cs);
     fputs("  \"timings_seconds\": {", fp);
     for (size_t i = 0; i < ntimings; i++)
         fprintf(fp, "%s\"%s\": %.3f", i ? ", " : "", timings[i].stage, timings[i].seconds);

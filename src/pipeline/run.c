@@ -2,6 +2,8 @@
  * each region, model and variable through ingest, train, correct, write and figures, and
  * leave a manifest and a log whatever the outcome. */
 #include "dsc/io.h"
+#include "dsc/sha256.h"
+#include "pipeline/cache.h"
 #include "pipeline/internal.h"
 
 #include <errno.h>
@@ -75,6 +77,10 @@ typedef struct {
     const char *argv_line;
     double t[T_COUNT];
     dsc_outputs_t outputs;
+    dsc_checksums_t cs;   /* input checksums, remembered across runs */
+    size_t computed;      /* members computed in this run */
+    size_t reused;        /* members taken from the cache */
+    size_t regions_kept;  /* regions whose outputs were already up to date */
 } run_t;
 
 static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
@@ -124,20 +130,157 @@ static void free_members(dsc_member_t **mem, size_t n)
     }
 }
 
-static int run_job(run_t *r, const dsc_job_t *job)
+/* The keys of a region's members, and of the region's outputs as a whole. */
+typedef struct {
+    char (*keys)[65];
+    char **texts;
+    char region_key[65];
+} region_keys_t;
+
+static void region_keys_free(region_keys_t *k, size_t n)
+{
+    for (size_t i = 0; k->texts && i < n; i++)
+        free(k->texts[i]);
+    free(k->texts);
+    free(k->keys);
+}
+
+static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
+{
+    size_t n = job->nvar * job->nmodel;
+    k->keys = calloc(n, sizeof *k->keys);
+    k->texts = calloc(n, sizeof *k->texts);
+    if (!k->keys || !k->texts)
+        return dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
+    dsc_sha256_t s;
+    dsc_sha256_init(&s);
+    for (size_t v = 0; v < job->nvar; v++)
+        for (size_t m = 0; m < job->nmodel; m++) {
+            size_t i = v * job->nmodel + m;
+            int rc = dsc_member_describe(r->ctx, r->p, job, v, m, &r->cs, &k->texts[i],
+                                         k->keys[i]);
+            if (rc)
+                return rc;
+            dsc_sha256_update(&s, k->keys[i], 64);
+        }
+    /* Settings that change the written outputs but not the members' results. */
+    char extra[512];
+    snprintf(extra, sizeof extra, "bins=%.17g rules=%zu folds=%zu report=%d out=%s",
+             r->p->hist_bin_width, r->p->nrules, r->p->cv_folds, r->p->report,
+             r->p->out_dir);
+    for (size_t i = 0; i < r->p->nrules; i++)
+        dsc_sha256_update(&s, r->p->rules[i], strlen(r->p->rules[i]));
+    dsc_sha256_update(&s, extra, strlen(extra));
+    dsc_sha256_final(&s, k->region_key);
+    return DSC_OK;
+}
+
+static int outputs_exist(const dsc_outputs_t *o)
+{
+    for (size_t i = 0; i < o->n; i++)
+        if (access(o->paths[i], R_OK) != 0)
+            return 0;
+    return o->n > 0;
+}
+
+/* A region whose key matches its stamp and whose outputs are all there needs no work. */
+static int region_up_to_date(run_t *r, const dsc_job_t *job, const region_keys_t *k,
+                             dsc_outputs_t *kept)
+{
+    char key[65];
+    if (r->p->force || dsc_stamp_read(r->p->out_dir, job->region.name, key, kept) ||
+        strcmp(key, k->region_key) != 0 || !outputs_exist(kept)) {
+        dsc_outputs_clear(kept);
+        return 0;
+    }
+    return 1;
+}
+
+/* Prints what a run would do for this region, and why, without doing it. */
+static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k, int up)
+{
+    if (up) {
+        dsc_log(r->ctx, DSC_LOG_INFO, "plan", "region %s: up to date, nothing to run",
+                job->region.name);
+        return;
+    }
+    for (size_t v = 0; v < job->nvar; v++)
+        for (size_t m = 0; m < job->nmodel; m++) {
+            size_t i = v * job->nmodel + m;
+            char path[DSC_PATH_MAX + 128], why[512];
+            snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k->keys[i]);
+            if (!r->p->force && access(path, R_OK) == 0) {
+                dsc_log(r->ctx, DSC_LOG_INFO, "plan", "%s %s %s: reuse the cached result, "
+                        "then write", job->region.name, job->variables[v], job->models[m]);
+                continue;
+            }
+            char *old = dsc_cache_last_text(r->p->out_dir, job->region.name,
+                                            job->variables[v], job->models[m]);
+            if (r->p->force)
+                snprintf(why, sizeof why, "--force");
+            else
+                dsc_cache_explain(old, k->texts[i], why, sizeof why);
+            free(old);
+            dsc_log(r->ctx, DSC_LOG_INFO, "plan", "%s %s %s: run ingest, regrid, train, "
+                    "correct, write (%s)", job->region.name, job->variables[v],
+                    job->models[m], why);
+        }
+}
+
+/* A member from the cache, or computed (and then cached). Stages that retrain (learning
+ * rules, cross-validation) need the model on its own grid, which is not cached: a cached
+ * member then gets a fresh ingest for it. */
+static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
+                         const region_keys_t *k, dsc_member_t **out)
+{
+    size_t i = v * job->nmodel + m;
+    if (!r->p->force && dsc_cache_load(r->ctx, r->p->out_dir, k->keys[i], out) == DSC_OK) {
+        r->reused++;
+        dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: unchanged, cached result reused",
+                job->region.name, job->variables[v], job->models[m]);
+        if (!r->p->nrules && !r->p->cv_folds)
+            return DSC_OK;
+        dsc_member_t *fresh = NULL;
+        int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, &fresh);
+        if (rc)
+            return rc;
+        (*out)->hsrc = fresh->hsrc;
+        (*out)->weights = fresh->weights;
+        fresh->hsrc = NULL;
+        fresh->weights = NULL;
+        for (size_t s = 0; s < (*out)->nscen && s < fresh->nscen; s++) {
+            (*out)->scen[s].src = fresh->scen[s].src;
+            fresh->scen[s].src = NULL;
+        }
+        dsc_member_destroy(fresh);
+        free(fresh);
+        return DSC_OK;
+    }
+    char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
+                                    job->models[m]);
+    char why[512];
+    if (r->p->force)
+        snprintf(why, sizeof why, "--force");
+    else
+        dsc_cache_explain(old, k->texts[i], why, sizeof why);
+    free(old);
+    dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: computing (%s)", job->region.name,
+            job->variables[v], job->models[m], why);
+    int rc = process_member(r, job, v, m, out);
+    if (rc)
+        return rc;
+    r->computed++;
+    rc = dsc_cache_save(r->ctx, r->p->out_dir, k->keys[i], k->texts[i], *out);
+    if (!rc)
+        rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name,
+                                     job->variables[v], job->models[m], k->texts[i]);
+    return rc;
+}
+
+static int write_region(run_t *r, const dsc_job_t *job, dsc_member_t **mem)
 {
     size_t nv = job->nvar, nm = job->nmodel;
-    dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
-    if (!mem)
-        return dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
     int rc = DSC_OK;
-    int ix = var_index(job, "tasmax"), in = var_index(job, "tasmin");
-    for (size_t m = 0; m < nm && !rc; m++) {
-        for (size_t v = 0; v < nv && !rc; v++)
-            rc = process_member(r, job, v, m, &mem[v * nm + m]);
-        if (!rc && ix >= 0 && in >= 0)
-            dsc_stage_tmin_tmax(r->ctx, mem[(size_t)ix * nm + m], mem[(size_t)in * nm + m]);
-    }
     for (size_t v = 0; v < nv && !rc; v++)
         rc = dsc_stage_observations(r->ctx, r->p, job, mem[v * nm], &r->outputs);
     if (!rc && r->p->nrules)
@@ -165,13 +308,77 @@ static int run_job(run_t *r, const dsc_job_t *job)
             free(ens);
         }
     }
-    free_members(mem, nv * nm);
+    return rc;
+}
+
+static int run_job(run_t *r, const dsc_job_t *job)
+{
+    size_t nv = job->nvar, nm = job->nmodel;
+    region_keys_t k = {0};
+    int rc = region_keys(r, job, &k);
+    dsc_outputs_t kept = {0};
+    int up = !rc && region_up_to_date(r, job, &k, &kept);
+    if (!rc && r->p->dry_run) {
+        dry_run_region(r, job, &k, up);
+        dsc_outputs_clear(&kept);
+        region_keys_free(&k, nv * nm);
+        return DSC_OK;
+    }
+    if (!rc && up) {
+        dsc_log(r->ctx, DSC_LOG_INFO, "run", "region %s: inputs and settings unchanged, its "
+                "%zu outputs are up to date: no work", job->region.name, kept.n);
+        for (size_t i = 0; i < kept.n && !rc; i++)
+            rc = dsc_outputs_add(r->ctx, &r->outputs, kept.paths[i]);
+        r->regions_kept++;
+        dsc_outputs_clear(&kept);
+        region_keys_free(&k, nv * nm);
+        return rc;
+    }
+
+    dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
+    if (!rc && !mem)
+        rc = dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
+    int ix = var_index(job, "tasmax"), in = var_index(job, "tasmin");
+    for (size_t m = 0; m < nm && !rc; m++) {
+        for (size_t v = 0; v < nv && !rc; v++)
+            rc = obtain_member(r, job, v, m, &k, &mem[v * nm + m]);
+        if (!rc && ix >= 0 && in >= 0)
+            dsc_stage_tmin_tmax(r->ctx, mem[(size_t)ix * nm + m], mem[(size_t)in * nm + m]);
+    }
+    size_t first = r->outputs.n;
+    if (!rc)
+        rc = write_region(r, job, mem);
+    if (!rc)
+        rc = dsc_stamp_write(r->ctx, r->p->out_dir, job->region.name, k.region_key,
+                             (const char *const *)r->outputs.paths + first,
+                             r->outputs.n - first);
+    if (mem)
+        free_members(mem, nv * nm);
     free(mem);
+    region_keys_free(&k, nv * nm);
+    return rc;
+}
+
+/* --dry-run: reads inputs (for their checksums) and the cache, writes nothing, and logs
+ * what a run would do for each region and model, and why. */
+static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
+{
+    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0};
+    dsc_outputs_t inputs = {0};
+    int rc = dsc_manifest_inputs(ctx, p, &inputs);
+    dsc_outputs_clear(&inputs);
+    if (!rc)
+        rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
+    for (size_t j = 0; j < p->njob && !rc; j++)
+        rc = run_job(&r, &p->jobs[j]);
+    dsc_checksums_clear(&r.cs);
     return rc;
 }
 
 int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
+    if (p->dry_run)
+        return dry_run(ctx, p, argv_line);
     int rc = dsc_io_mkdirs(ctx, p->out_dir);
     if (rc)
         return rc;
@@ -199,10 +406,12 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         openblas_set_num_threads(1);
     dsc_log(ctx, DSC_LOG_INFO, "run", "%d thread(s) over grid cells", omp_get_max_threads());
 
-    run_t r = {ctx, p, argv_line, {0}, {0}};
+    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0};
     dsc_outputs_t inputs = {0};
     rc = dsc_manifest_inputs(ctx, p, &inputs);
     dsc_outputs_clear(&inputs);
+    if (!rc)
+        rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
     for (size_t j = 0; j < p->njob && !rc; j++) {
         dsc_log(ctx, DSC_LOG_INFO, "run", "region %s: %zu variable(s), %zu model(s), %zu "
                 "scenario(s)", p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel,
@@ -210,6 +419,15 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         rc = run_job(&r, &p->jobs[j]);
     }
 
+    if (!rc && !p->dry_run) {
+        if (r.computed == 0 && r.reused == 0)
+            dsc_log(ctx, DSC_LOG_INFO, "run", "nothing changed since the last run: no work "
+                    "done, outputs kept");
+        else
+            dsc_log(ctx, DSC_LOG_INFO, "run", "%zu result(s) computed, %zu reused from the "
+                    "cache, %zu region(s) already up to date", r.computed, r.reused,
+                    r.regions_kept);
+    }
     char failure[1024] = "";
     if (rc) {
         snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
@@ -219,7 +437,10 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     for (int i = 0; i < T_COUNT; i++)
         timings[i] = (dsc_timing_t){STAGE_NAMES[i], r.t[i]};
     int mrc = dsc_manifest_write(ctx, p, argv_line, timings, T_COUNT, &r.outputs,
-                                 rc ? failure : "success");
+                                 rc ? failure : "success", &r.cs);
+    if (!mrc)
+        mrc = dsc_checksums_save(ctx, p->out_dir, &r.cs);
+    dsc_checksums_clear(&r.cs);
     if (!rc && !mrc)
         dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu files written under %s",
                 r.outputs.n, p->out_dir);
