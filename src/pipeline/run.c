@@ -1,6 +1,9 @@
 /* run.c - the pipeline driver: lock the output folder, check every input exists, then take
  * each region, model and variable through ingest, train, correct, write and figures, and
  * leave a manifest and a log whatever the outcome. */
+/* nftw needs the X/Open interfaces. */
+#define _XOPEN_SOURCE 700
+
 #include "dsc/io.h"
 #include "dsc/sha256.h"
 #include "pipeline/cache.h"
@@ -9,6 +12,7 @@
 #include <errno.h>
 #include <omp.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -69,6 +73,19 @@ static int lock_output(dsc_ctx_t *ctx, const char *out_dir, int *fd)
                          "folder; wait for it or choose another --out", out_dir);
     }
     return DSC_OK;
+}
+
+/* Temporary files left by a run that was killed: removed once we hold the lock, since no
+ * other run can be writing them then. */
+static int remove_stale(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (type == FTW_F && strstr(base, ".tmp."))
+        unlink(path);
+    return 0;
 }
 
 typedef struct {
@@ -386,6 +403,8 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     if ((rc = lock_output(ctx, p->out_dir, &lock_fd)))
         return rc;
 
+    nftw(p->out_dir, remove_stale, 16, FTW_PHYS);
+
     run_log_t rl = {0};
     dsc_log_level level;
     dsc_ctx_get_log(ctx, &rl.next, &rl.next_user, &level);
@@ -442,8 +461,8 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         mrc = dsc_checksums_save(ctx, p->out_dir, &r.cs);
     dsc_checksums_clear(&r.cs);
     if (!rc && !mrc)
-        dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu files written under %s",
-                r.outputs.n, p->out_dir);
+        dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu outputs under %s", r.outputs.n,
+                p->out_dir);
     dsc_ctx_set_log(ctx, rl.next, rl.next_user, level);
     dsc_io_commit(ctx, rl.fp, log_tmp, log_path);
     free(log_tmp);

@@ -1,0 +1,226 @@
+/* test_incremental.c - nightly behaviour: a rerun with nothing changed does no work, a
+ * changed setting reruns only its region, a killed run leaves the previous outputs whole
+ * and the next run finishes, a second run on the same folder is refused, and the thread
+ * count does not change the numbers. Runs a small pipeline of real data (Vancouver and one
+ * Frankfurt model, few epochs) through the built program. */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support/csv.h"
+#include "support/support.h"
+
+static const char *bin(void)
+{
+    const char *b = getenv("DOWNSCALE_BIN");
+    return b && *b ? b : "build/downscale";
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    s[fread(s, 1, (size_t)n, fp)] = '\0';
+    fclose(fp);
+    return s;
+}
+
+/* A pipeline of two regions in its own folder (with copies of the region files). */
+static void make_pipeline(const char *dir, const char *extra)
+{
+    char cmd[2048], path[1024];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/pipelines %s/regions && cp regions/vancouver.ini "
+             "regions/frankfurt.ini %s/regions/", dir, dir, dir);
+    cr_assert_eq(test_system(cmd), 0);
+    snprintf(path, sizeof path, "%s/pipelines/night.ini", dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fprintf(fp, "[pipeline]\nname = night\nregions = vancouver, frankfurt\n"
+                "[vancouver]\nmodels = CanESM2\nscenarios = rcp85\n"
+                "gcm = gcm/CanESM2_1950-2100.nc\nobs = obs/nrcan_1950-2013.nc\n"
+                "train = 1961-1990\nvalid = 1991-2005\nfuture = 2006-2100\n"
+                "[frankfurt]\nmodels = GFDL-ESM2M\nscenarios = rcp45\n"
+                "gcm = isimip-point/nc/tasmax_tasmin_day_{model}_historical+{scenario}_r1i1p1_"
+                "isimip-ft_lon9.30_lat49.42_19500101-20991231.nc\n"
+                "obs = isimip-point/obs/frankfurt_main_dwd01420_tmax_tmin.nc\n"
+                "train = 1961-1990\nvalid = 1991-2005\nfuture = 2006-2099\n"
+                "[ann]\nepochs = %s\nensemble = 1\nhidden = 8\n%s",
+            getenv("DSC_TEST_EPOCHS") ? getenv("DSC_TEST_EPOCHS") : "15", extra);
+    fclose(fp);
+}
+
+/* Runs the pipeline; returns the exit status and leaves stderr in <dir>/err. */
+static int run(const char *dir, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s %s "
+             "2>%s/err >/dev/null", bin(), dir, dir, test_data_root(), args, dir);
+    return test_system(cmd);
+}
+
+static char *err_text(const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/err", dir);
+    return slurp(path);
+}
+
+static long long mtime_ns(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+Test(incremental, second_run_does_no_work, .timeout = 600)
+{
+    char dir[512], path[1024];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    make_pipeline(dir, "");
+    cr_assert_eq(run(dir, ""), 0);
+    snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
+    long long before = mtime_ns(path);
+    cr_assert_gt(before, 0);
+    cr_assert_eq(run(dir, ""), 0);
+    char *e = err_text(dir);
+    cr_expect(strstr(e, "nothing changed since the last run: no work done"), "%s", e);
+    cr_expect_null(strstr(e, "computing"), "%s", e);
+    free(e);
+    cr_expect_eq(mtime_ns(path), before, "an up-to-date output was rewritten");
+    /* --dry-run says so too and writes nothing. */
+    cr_assert_eq(run(dir, "--dry-run"), 0);
+    e = err_text(dir);
+    cr_expect(strstr(e, "region vancouver: up to date"), "%s", e);
+    free(e);
+    /* --force redoes everything. */
+    cr_assert_eq(run(dir, "--force"), 0);
+    e = err_text(dir);
+    cr_expect(strstr(e, "vancouver tasmax CanESM2: computing (--force)"), "%s", e);
+    free(e);
+}
+
+Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
+{
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    make_pipeline(dir, "");
+    cr_assert_eq(run(dir, ""), 0);
+    cr_assert_eq(run(dir, "--set vancouver.train=1962-1990 --dry-run"), 0);
+    char *e = err_text(dir);
+    cr_expect(strstr(e, "changed: 'train = 1961-1990' -> 'train = 1962-1990'"), "%s", e);
+    cr_expect(strstr(e, "region frankfurt: up to date"), "%s", e);
+    free(e);
+    cr_assert_eq(run(dir, "--set vancouver.train=1962-1990"), 0);
+    e = err_text(dir);
+    cr_expect(strstr(e, "vancouver tasmax CanESM2: computing"), "%s", e);
+    cr_expect(strstr(e, "region frankfurt: inputs and settings unchanged"), "%s", e);
+    cr_expect_null(strstr(e, "frankfurt tasmax GFDL-ESM2M: computing"), "%s", e);
+    free(e);
+}
+
+/* Every output listed in the manifest is whole: CSVs parse to the end with full rows,
+ * NetCDF files open. */
+static void check_outputs_whole(const char *dir)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd %s/out && for f in series/*.nc maps/*.nc; do [ -e \"$f\" ] "
+             "|| continue; ncdump -h \"$f\" >/dev/null || exit 1; done", dir);
+    cr_expect_eq(test_system(cmd), 0, "a NetCDF output is damaged");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
+    test_csv_t *csv = test_csv_read(path);
+    cr_assert_not_null(csv);
+    cr_expect_gt(csv->nrows, 20000);
+    cr_expect_str_eq(csv->cells[csv->nrows - 1][0], "2100-12-31");
+    test_csv_free(csv);
+}
+
+Test(incremental, killed_run_keeps_outputs_and_the_next_run_finishes, .timeout = 900)
+{
+    char dir[512], cmd[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    make_pipeline(dir, "");
+    cr_assert_eq(run(dir, ""), 0);
+    /* Tonight's run has new settings, so everything is recomputed and rewritten; kill it
+     * with SIGKILL at several moments. */
+    for (int k = 0; k < 3; k++) {
+        pid_t pid = fork();
+        cr_assert(pid >= 0);
+        if (pid == 0) {
+            snprintf(cmd, sizeof cmd, "%s/pipelines/night.ini", dir);
+            char out[600];
+            snprintf(out, sizeof out, "%s/out", dir);
+            freopen("/dev/null", "w", stderr);
+            execl(bin(), bin(), "run", cmd, "--out", out, "--data-root", test_data_root(),
+                  "--set", "ann.seed=7", (char *)NULL);
+            _exit(127);
+        }
+        usleep(300000 + 700000 * (useconds_t)k);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        check_outputs_whole(dir);
+    }
+    cr_assert_eq(run(dir, "--set ann.seed=7"), 0);
+    check_outputs_whole(dir);
+    snprintf(cmd, sizeof cmd, "find %s/out -name '*.tmp.*' | grep -q .", dir);
+    cr_expect_neq(test_system(cmd), 0, "temporary files of the killed runs remain");
+}
+
+Test(incremental, two_runs_at_once_one_refused, .timeout = 600)
+{
+    char dir[512], cmd[4096];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    make_pipeline(dir, "");
+    snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s "
+             "--quiet 2>/dev/null & sleep 0.5; %s run %s/pipelines/night.ini --out %s/out "
+             "--data-root %s 2>%s/err >/dev/null; echo $? > %s/rc; wait", bin(), dir, dir,
+             test_data_root(), bin(), dir, dir, test_data_root(), dir, dir);
+    test_system(cmd);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/rc", dir);
+    char *rc = slurp(path);
+    cr_assert_not_null(rc);
+    cr_expect_eq(atoi(rc), 3, "the second run should exit 3 (locked), got %s", rc);
+    free(rc);
+    char *e = err_text(dir);
+    cr_expect(strstr(e, "another run is writing this output folder"), "%s", e);
+    free(e);
+}
+
+Test(incremental, thread_count_does_not_change_the_numbers, .timeout = 900)
+{
+    char d1[512], d2[512], cmd[4096];
+    snprintf(d1, sizeof d1, "%s", test_tmpdir());
+    snprintf(d2, sizeof d2, "%s", test_tmpdir());
+    const char *grid = "[arctic-tiny]\nmodels = BNU-ESM\ngcm = gcm/BNU-ESM_tasmax_day_tiny_gcm.nc"
+                       "\nobs = obs/ANUSPLIN_tasmax_day_tiny_obs.nc\ntrain = 1970-1970\n"
+                       "valid = 1971-1971\n";
+    make_pipeline(d1, "");
+    make_pipeline(d2, "");
+    for (int i = 0; i < 2; i++) {
+        const char *d = i ? d2 : d1;
+        snprintf(cmd, sizeof cmd, "cp regions/arctic-tiny.ini %s/regions/ && printf '%s' >> "
+                 "%s/pipelines/night.ini && sed -i 's/^regions = .*/regions = arctic-tiny, "
+                 "vancouver/' %s/pipelines/night.ini && OMP_NUM_THREADS=%d %s run "
+                 "%s/pipelines/night.ini --out %s/out --data-root %s --quiet "
+                 "--set ann.epochs=5", d, grid, d, d, i ? 2 : 1, bin(), d, d, test_data_root());
+        cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    }
+    const char *files[] = {"series/arctic-tiny_tasmax.csv", "taylor/arctic-tiny_tasmax.csv",
+                           "series/vancouver_tasmax.csv"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(cmd, sizeof cmd, "cmp -s %s/out/%s %s/out/%s", d1, files[k], d2, files[k]);
+        cr_expect_eq(test_system(cmd), 0, "%s differs between 1 and 2 threads", files[k]);
+    }
+}
