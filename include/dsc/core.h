@@ -44,6 +44,10 @@ typedef void (*dsc_log_fn)(void *user, dsc_log_level level, const char *module,
 
 typedef struct dsc_ctx dsc_ctx_t;
 
+/* Receives progress of long work: what (e.g. "train frankfurt tasmax"), done of total
+ * units. Called from the thread that runs the work; keep it cheap. */
+typedef void (*dsc_progress_fn)(void *user, const char *what, size_t done, size_t total);
+
 /* Creates a context with no log sink, level INFO, and the random generator seeded with 1.
  * Returns NULL only when memory is exhausted. The caller owns it: dsc_ctx_destroy(). */
 dsc_ctx_t *dsc_ctx_create(void);
@@ -54,6 +58,10 @@ void dsc_ctx_destroy(dsc_ctx_t *ctx);
 void dsc_ctx_set_log(dsc_ctx_t *ctx, dsc_log_fn fn, void *user, dsc_log_level level);
 /* The installed log sink, so a caller can wrap it (e.g. to copy lines to a run log). */
 void dsc_ctx_get_log(const dsc_ctx_t *ctx, dsc_log_fn *fn, void **user, dsc_log_level *level);
+/* Installs the progress sink (NULL: none). */
+void dsc_ctx_set_progress(dsc_ctx_t *ctx, dsc_progress_fn fn, void *user);
+/* Reports progress when a sink is installed. */
+void dsc_progress(dsc_ctx_t *ctx, const char *what, size_t done, size_t total);
 /* True when a message at this level would be delivered (check before costly formatting). */
 int dsc_log_enabled(const dsc_ctx_t *ctx, dsc_log_level level);
 /* Formats and delivers a log line when the level is enabled. */

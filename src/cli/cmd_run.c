@@ -62,6 +62,8 @@ int dsc_cmd_run(int argc, char **argv)
         return DSC_EXIT_INTERNAL;
     }
     dsc_ctx_set_log(ctx, dsc_cli_log, NULL, level);
+    if (dsc_cli_wants_progress(level))
+        dsc_ctx_set_progress(ctx, dsc_cli_progress, NULL);
     char line[4096];
     join_args(argc, argv, line, sizeof line);
 

@@ -1,5 +1,8 @@
 /* common.c - logging to the terminal and exit codes. */
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 
@@ -20,6 +23,34 @@ int dsc_cli_exit_code(int status)
     default:
         return DSC_EXIT_INTERNAL;
     }
+}
+
+/* A one-line bar redrawn in place, at most ten times a second. */
+void dsc_cli_progress(void *user, const char *what, size_t done, size_t total)
+{
+    static struct timespec last;
+    (void)user;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double dt = (double)(now.tv_sec - last.tv_sec) + 1e-9 * (double)(now.tv_nsec - last.tv_nsec);
+    if (done < total && dt < 0.1)
+        return;
+    last = now;
+    int width = 30, fill = total ? (int)((double)width * (double)done / (double)total) : width;
+    char bar[64];
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, ' ', (size_t)(width - fill));
+    bar[width] = '\0';
+    fprintf(stderr, "\r%-48.48s [%s] %3d%%", what, bar,
+            total ? (int)(100.0 * (double)done / (double)total) : 100);
+    if (done >= total)
+        fputs("\r\033[K", stderr); /* clear the line: the log line that follows says it */
+    fflush(stderr);
+}
+
+int dsc_cli_wants_progress(dsc_log_level level)
+{
+    return isatty(STDERR_FILENO) && level >= DSC_LOG_INFO;
 }
 
 void dsc_cli_log(void *user, dsc_log_level level, const char *module, const char *message)

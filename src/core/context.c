@@ -13,6 +13,8 @@ struct dsc_ctx {
     void *log_user;         /* passed back to log_fn */
     dsc_log_level log_level; /* most verbose level delivered */
     dsc_rng_t rng;          /* the context's own random stream */
+    dsc_progress_fn progress_fn; /* progress sink; NULL = none */
+    void *progress_user;
 };
 
 dsc_ctx_t *dsc_ctx_create(void)
@@ -42,6 +44,18 @@ void dsc_ctx_get_log(const dsc_ctx_t *ctx, dsc_log_fn *fn, void **user, dsc_log_
     *fn = ctx->log_fn;
     *user = ctx->log_user;
     *level = ctx->log_level;
+}
+
+void dsc_ctx_set_progress(dsc_ctx_t *ctx, dsc_progress_fn fn, void *user)
+{
+    ctx->progress_fn = fn;
+    ctx->progress_user = user;
+}
+
+void dsc_progress(dsc_ctx_t *ctx, const char *what, size_t done, size_t total)
+{
+    if (ctx && ctx->progress_fn)
+        ctx->progress_fn(ctx->progress_user, what, done, total);
 }
 
 int dsc_log_enabled(const dsc_ctx_t *ctx, dsc_log_level level)

@@ -6,6 +6,7 @@
 #include "pipeline/internal.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +276,9 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     /* Cells are independent: each has its own seeds, so any number of threads gives the
      * same numbers. Each thread has its own workspace and context; the first failure (in
      * cell order) is reported on the caller's context. */
-    size_t sparse = 0, fail_cell = m->ncell;
+    size_t sparse = 0, fail_cell = m->ncell, done = 0;
+    char what[160];
+    snprintf(what, sizeof what, "train %s %s %s", job->region.name, m->var, m->model);
     int fail_rc = DSC_OK;
     char fail_msg[1024] = "";
 #pragma omp parallel reduction(+ : sparse)
@@ -292,6 +295,12 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
             if (trc)
                 continue;
             int crc = train_cell(tctx, p, job, &local, c, periods, nperiods, &w, &sparse);
+            size_t now;
+#pragma omp atomic capture
+            now = ++done;
+            /* Only the first thread talks to the terminal, so the sink needs no lock. */
+            if (omp_get_thread_num() == 0)
+                dsc_progress(ctx, what, now, m->ncell);
             if (crc) {
 #pragma omp critical(dsc_train_fail)
                 if (c < fail_cell) {
@@ -319,6 +328,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
             work_free(&w);
         dsc_ctx_destroy(tctx);
     }
+    dsc_progress(ctx, what, m->ncell, m->ncell);
     if (fail_rc)
         return dsc_error(ctx, fail_rc, "%s", fail_msg);
     if (sparse)
