@@ -5,6 +5,13 @@
 #   make check-asan   the tests under AddressSanitizer and UndefinedBehaviorSanitizer
 
 CC      ?= cc
+# make MPI=1: an MPI build (mpicc, OpenMPI) into build-mpi, distributing regions, models
+# and grid cells over the processes of `mpirun`.
+ifdef MPI
+CC      := mpicc
+BUILD   ?= build-mpi
+MPI_FLAGS := -DDSC_MPI
+endif
 PKGS    := netcdf gdal proj cairo inih openblas lapacke
 BUILD   ?= build
 SAN     ?=
@@ -12,7 +19,7 @@ OPT     ?= -O2
 
 CFLAGS_BASE := -std=c11 $(OPT) -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
                -Wno-unused-parameter -Wno-format-truncation -D_DEFAULT_SOURCE -Iinclude -Isrc \
-               -fopenmp $(SAN)
+               -fopenmp $(MPI_FLAGS) $(SAN)
 ifdef CI
 CFLAGS_BASE += -Werror
 endif
@@ -70,11 +77,13 @@ run: deps
 	./$(BIN) run pipelines/demo.ini
 
 # Each test program runs on its own so one crash cannot hide the others' results.
-# cdo lets the regridding tests compare with CDO cell by cell (they skip without it).
+# cdo lets the regridding tests compare with CDO cell by cell; OpenMPI lets the tests
+# compare an MPI run with the serial one (both skip without them).
 test:
-	@sh scripts/install-deps.sh cdo
+	@sh scripts/install-deps.sh cdo libopenmpi-dev openmpi-bin
 	$(MAKE) all $(TEST_BIN)
-	@sh scripts/run-tests.sh $(BUILD) $(TEST_BIN)
+	$(MAKE) MPI=1 BUILD=build-mpi build-mpi/downscale
+	@DOWNSCALE_MPI_BIN=build-mpi/downscale sh scripts/run-tests.sh $(BUILD) $(TEST_BIN)
 
 # Benchmarks compare with CDO, NumPy and PyTorch, installed here (not needed to build).
 bench:
@@ -91,6 +100,6 @@ format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/dsc/*.h
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-mpi
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SUP_OBJ:.o=.d)

@@ -224,3 +224,49 @@ Test(incremental, thread_count_does_not_change_the_numbers, .timeout = 900)
         cr_expect_eq(test_system(cmd), 0, "%s differs between 1 and 2 threads", files[k]);
     }
 }
+
+/* `make MPI=1` builds build-mpi/downscale; `mpirun -np 2` must give the serial numbers:
+ * regions of several models are shared out model by model, a grid's cells cell by cell. */
+Test(incremental, mpi_matches_serial, .timeout = 900)
+{
+    const char *mpi = getenv("DOWNSCALE_MPI_BIN");
+    if (!mpi || !*mpi || access(mpi, X_OK) != 0 || test_system("command -v mpirun >/dev/null"))
+        cr_skip_test("no MPI build (make MPI=1) or no mpirun");
+    char d1[512], d2[512], cmd[4096];
+    snprintf(d1, sizeof d1, "%s", test_tmpdir());
+    snprintf(d2, sizeof d2, "%s", test_tmpdir());
+    const char *grid = "[arctic-tiny]\nmodels = BNU-ESM\ngcm = gcm/BNU-ESM_tasmax_day_tiny_gcm.nc"
+                       "\nobs = obs/ANUSPLIN_tasmax_day_tiny_obs.nc\ntrain = 1970-1970\n"
+                       "valid = 1971-1971\n";
+    for (int i = 0; i < 2; i++) {
+        const char *d = i ? d2 : d1;
+        make_pipeline(d, "");
+        snprintf(cmd, sizeof cmd, "cp regions/arctic-tiny.ini %s/regions/ && printf '%s' >> "
+                 "%s/pipelines/night.ini && sed -i 's/^regions = .*/regions = arctic-tiny, "
+                 "vancouver, frankfurt/; s/^models = GFDL-ESM2M/models = GFDL-ESM2M, "
+                 "NorESM1-M/' %s/pipelines/night.ini", d, grid, d, d);
+        cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    }
+    snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s "
+             "--quiet --set ann.epochs=5", bin(), d1, d1, test_data_root());
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    snprintf(cmd, sizeof cmd, "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
+             "mpirun -np 2 --oversubscribe %s run %s/pipelines/night.ini --out %s/out "
+             "--data-root %s --quiet --set ann.epochs=5", mpi, d2, d2, test_data_root());
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    const char *csv[] = {"series/arctic-tiny_tasmax.csv", "taylor/arctic-tiny_tasmax.csv",
+                         "series/vancouver_tasmax.csv", "series/frankfurt_tasmax.csv",
+                         "series/frankfurt_tasmax_NorESM1-M.csv", "hist/frankfurt_tasmax.csv"};
+    for (size_t k = 0; k < sizeof csv / sizeof csv[0]; k++) {
+        snprintf(cmd, sizeof cmd, "cmp -s %s/out/%s %s/out/%s", d1, csv[k], d2, csv[k]);
+        cr_expect_eq(test_system(cmd), 0, "%s differs between serial and mpirun -np 2",
+                     csv[k]);
+    }
+    /* NetCDF outputs differ only in their history (the command line). */
+    snprintf(cmd, sizeof cmd, "diff <(ncdump %s/out/series/frankfurt_tasmax.nc | grep -v "
+             ":history) <(ncdump %s/out/series/frankfurt_tasmax.nc | grep -v :history) "
+             ">/dev/null", d1, d2);
+    char bash[4400];
+    snprintf(bash, sizeof bash, "bash -c '%s'", cmd);
+    cr_expect_eq(test_system(bash), 0, "series NetCDF differs between serial and MPI");
+}

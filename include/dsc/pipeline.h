@@ -13,6 +13,12 @@
 
 typedef enum { DSC_REGION_KIND_POINT = 0, DSC_REGION_KIND_BOX = 1 } dsc_region_def_kind;
 
+/* Figure formats ([output] formats = png, svg, pdf): PNG for the web and the report, SVG
+ * and PDF (vector, fonts embedded) for print. */
+#define DSC_FIGURE_PNG 1u
+#define DSC_FIGURE_SVG 2u
+#define DSC_FIGURE_PDF 4u
+
 /* A region file (regions/<name>.ini): where, not what data. */
 typedef struct {
     char name[64];       /* file stem, used in output names */
@@ -83,6 +89,8 @@ typedef struct {
     size_t cv_folds;                 /* [evaluation] folds: k-fold cross-validation by
                                         blocks of years; 0 = off */
     int report;                      /* [output] report: write report/index.html (default 1) */
+    unsigned figure_formats;         /* [output] formats: figure files to write, a set of
+                                        DSC_FIGURE_* bits; default DSC_FIGURE_PNG */
     int force;                       /* ignore cached results */
     int dry_run;
 } dsc_pipeline_t;

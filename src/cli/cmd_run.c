@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "dsc/parallel.h"
 #include "dsc/pipeline.h"
 
 /* The command line as one string, for the outputs' history attributes. */
@@ -61,8 +62,11 @@ int dsc_cmd_run(int argc, char **argv)
         fprintf(stderr, "downscale: out of memory\n");
         return DSC_EXIT_INTERNAL;
     }
+    /* Under MPI only the first process talks; the others report problems only. */
+    if (dsc_par_rank() != 0 && level > DSC_LOG_WARN)
+        level = DSC_LOG_WARN;
     dsc_ctx_set_log(ctx, dsc_cli_log, NULL, level);
-    if (dsc_cli_wants_progress(level))
+    if (dsc_par_rank() == 0 && dsc_cli_wants_progress(level))
         dsc_ctx_set_progress(ctx, dsc_cli_progress, NULL);
     char line[4096];
     join_args(argc, argv, line, sizeof line);

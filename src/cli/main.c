@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "dsc/core.h"
+#include "dsc/parallel.h"
 
 static void usage(FILE *fp)
 {
@@ -21,8 +22,10 @@ static void usage(FILE *fp)
           "        --set overrides a setting of the file, e.g. --set ann.epochs=20;\n"
           "        reruns redo only what changed (--force redoes everything; --dry-run\n"
           "        says what would run and why, and writes nothing)\n"
-          "  inspect FILE [VAR]\n"
-          "        show how a NetCDF file is decoded: grid, calendar, dates, units, fill\n"
+          "  inspect [--dates] FILE [VAR]\n"
+          "        show how a NetCDF file is decoded: grid, calendar, dates, units, fill,\n"
+          "        or why it is refused; --dates lists the dates as `ncdump -t` does\n"
+          "        (see `downscale inspect --help` for overrides)\n"
           "  regrid --method M --to TARGET IN.nc OUT.nc\n"
           "        remap a field onto another grid (bilinear, nearest, conservative, idw)\n"
           "  correct --method M --ref OBS.nc --hist MODEL_HIST.nc --sim MODEL_SIM.nc OUT.nc\n"
@@ -40,7 +43,7 @@ static void usage(FILE *fp)
           fp);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -69,4 +72,15 @@ int main(int argc, char **argv)
             return commands[i].fn(argc - 1, argv + 1);
     fprintf(stderr, "downscale: unknown command '%s' (try 'downscale --help')\n", cmd);
     return DSC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (dsc_par_init(&argc, &argv)) {
+        fprintf(stderr, "downscale: cannot start MPI\n");
+        return DSC_EXIT_INTERNAL;
+    }
+    int rc = dispatch(argc, argv);
+    dsc_par_finalize();
+    return rc;
 }

@@ -444,6 +444,35 @@ static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key,
     }
 }
 
+/* [output] formats: a list of png, svg and pdf. */
+static void load_formats(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
+{
+    static const char *const names[] = {"png", "svg", "pdf"};
+    static const unsigned bits[] = {DSC_FIGURE_PNG, DSC_FIGURE_SVG, DSC_FIGURE_PDF};
+    const dsc_ini_entry_t *e = dsc_ini_find(ini, "output", "formats");
+    char list[8][16];
+    p->figure_formats = DSC_FIGURE_PNG;
+    if (!e)
+        return;
+    int n = split_list(e->value, &list[0][0], sizeof list[0], 8);
+    unsigned set = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned bit = 0;
+        for (size_t k = 0; k < 3; k++)
+            if (strcasecmp(list[i], names[k]) == 0)
+                bit = bits[k];
+        if (!bit)
+            problem(pr, "%s:%d: figure format '%s' is not png, svg or pdf", ini->path,
+                    e->line, list[i]);
+        set |= bit;
+    }
+    if (n <= 0)
+        problem(pr, "%s:%d: formats '%s' is not a list of png, svg and pdf", ini->path,
+                e->line, e->value);
+    else if (set)
+        p->figure_formats = set;
+}
+
 static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
 {
     load_ann(pr, ini, p);
@@ -460,6 +489,7 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
     p->report = 1;
     if ((e = dsc_ini_find(ini, "output", "report")) && parse_bool(e->value, &p->report))
         problem(pr, "%s:%d: report '%s' is not yes or no", ini->path, e->line, e->value);
+    load_formats(pr, ini, p);
     size_t folds = 0;
     if ((e = dsc_ini_find(ini, "evaluation", "folds")) &&
         (parse_size(e->value, &folds) || folds == 1 || folds > 20))

@@ -60,6 +60,8 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             rc = DSC_ERR_NOMEM;
 
     for (size_t c = 0; c < m->ncell && !rc; c++) {
+        if (!dsc_member_owns(m, c))
+            continue;
         /* Fit on the training years only, so the validation years judge it out of sample. */
         size_t have = 0;
         for (size_t t = 0; t < m->nh; t++) {

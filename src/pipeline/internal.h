@@ -50,7 +50,16 @@ typedef struct {
     size_t n_valid_rows;
     size_t obs_dropped;     /* observed days with no date in the model calendar */
     size_t tmin_fixed;      /* days where tasmin > tasmax was repaired (tasmin members) */
+    size_t cell_stride;     /* MPI: this process trains and corrects the cells c with
+                               c % cell_stride == cell_offset; 0 means every cell */
+    size_t cell_offset;
 } dsc_member_t;
+
+/* True when this process works on cell c of m. */
+static inline int dsc_member_owns(const dsc_member_t *m, size_t c)
+{
+    return m->cell_stride <= 1 || c % m->cell_stride == m->cell_offset;
+}
 
 void dsc_member_destroy(dsc_member_t *m);
 

@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "dsc/io.h"
+#include "dsc/parallel.h"
 #include "dsc/sha256.h"
 #include "pipeline/cache.h"
 #include "pipeline/internal.h"
@@ -98,6 +99,7 @@ typedef struct {
     size_t computed;      /* members computed in this run */
     size_t reused;        /* members taken from the cache */
     size_t regions_kept;  /* regions whose outputs were already up to date */
+    int split_cells;      /* MPI: the processes share the cells of each member */
 } run_t;
 
 static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
@@ -105,6 +107,10 @@ static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
 {
     double t0 = now_seconds();
     int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, out);
+    if (!rc && dsc_par_size() > 1 && r->split_cells) {
+        (*out)->cell_stride = (size_t)dsc_par_size();
+        (*out)->cell_offset = (size_t)dsc_par_rank();
+    }
     double t1 = now_seconds();
     r->t[T_INGEST] += t1 - t0;
     if (!rc)
@@ -182,9 +188,9 @@ static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
         }
     /* Settings that change the written outputs but not the members' results. */
     char extra[512];
-    snprintf(extra, sizeof extra, "bins=%.17g rules=%zu folds=%zu report=%d out=%s",
-             r->p->hist_bin_width, r->p->nrules, r->p->cv_folds, r->p->report,
-             r->p->out_dir);
+    snprintf(extra, sizeof extra, "bins=%.17g rules=%zu folds=%zu report=%d formats=%u "
+             "out=%s", r->p->hist_bin_width, r->p->nrules, r->p->cv_folds, r->p->report,
+             r->p->figure_formats, r->p->out_dir);
     for (size_t i = 0; i < r->p->nrules; i++)
         dsc_sha256_update(&s, r->p->rules[i], strlen(r->p->rules[i]));
     dsc_sha256_update(&s, extra, strlen(extra));
@@ -244,6 +250,27 @@ static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *
         }
 }
 
+/* MPI, cells shared: every process computed its own cells; afterwards each holds all. */
+static void merge_cells(dsc_member_t *m)
+{
+    size_t n = m->nh * m->ncell;
+    double *hist[] = {m->ann, m->ann_sd, m->ann_bc, m->lin};
+    for (size_t k = 0; k < 4; k++)
+        dsc_par_merge_finite(hist[k], n);
+    for (size_t s = 0; s < m->nscen; s++) {
+        dsc_scenario_data_t *sc = &m->scen[s];
+        double *fut[] = {sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
+        for (size_t k = 0; k < 4; k++)
+            dsc_par_merge_finite(fut[k], sc->n * m->ncell);
+    }
+    size_t counts[2] = {m->n_train_rows, m->n_valid_rows};
+    dsc_par_sum(counts, 2);
+    m->n_train_rows = counts[0];
+    m->n_valid_rows = counts[1];
+    m->cell_stride = 0;
+    m->cell_offset = 0;
+}
+
 /* A member from the cache, or computed (and then cached). Stages that retrain (learning
  * rules, cross-validation) need the model on its own grid, which is not cached: a cached
  * member then gets a fresh ingest for it. */
@@ -273,6 +300,7 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
         free(fresh);
         return DSC_OK;
     }
+    dsc_ctx_clear(r->ctx); /* no cached result is not an error */
     char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
                                     job->models[m]);
     char why[512];
@@ -284,9 +312,22 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
     dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: computing (%s)", job->region.name,
             job->variables[v], job->models[m], why);
     int rc = process_member(r, job, v, m, out);
+    if (r->split_cells) {
+        rc = dsc_par_agree(rc);
+        if (rc && !dsc_ctx_status(r->ctx))
+            dsc_error(r->ctx, rc, "another process failed (see its messages)");
+        if (!rc)
+            merge_cells(*out);
+        if (!rc && (*out)->n_train_rows == 0)
+            rc = dsc_error(r->ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
+                           "observed %s in %d-%d", job->region.name, job->variables[v],
+                           job->train.y0, job->train.y1);
+    }
     if (rc)
         return rc;
     r->computed++;
+    if (dsc_par_rank() != 0)
+        return DSC_OK; /* the first process keeps the cache */
     rc = dsc_cache_save(r->ctx, r->p->out_dir, k->keys[i], k->texts[i], *out);
     if (!rc)
         rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name,
@@ -355,20 +396,39 @@ static int run_job(run_t *r, const dsc_job_t *job)
     dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
     if (!rc && !mem)
         rc = dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
+    /* With MPI, a region of at least as many members as processes is shared out member by
+     * member (each computes its own and leaves it in the cache); a smaller one shares the
+     * cells of each member. Either way the first process writes the outputs. */
+    int rank = dsc_par_rank(), size = dsc_par_size();
+    int by_member = size > 1 && nv * nm >= (size_t)size;
+    r->split_cells = size > 1 && !by_member;
+    for (size_t i = 0; i < nv * nm && !rc && by_member; i++)
+        if ((int)(i % (size_t)size) == rank)
+            rc = obtain_member(r, job, i / nm, i % nm, &k, &mem[i]);
+    if (by_member) {
+        rc = dsc_par_agree(rc);
+        if (rc && !dsc_ctx_status(r->ctx))
+            dsc_error(r->ctx, rc, "another process failed (see its messages)");
+    }
+    int writer = rank == 0;
     int ix = var_index(job, "tasmax"), in = var_index(job, "tasmin");
-    for (size_t m = 0; m < nm && !rc; m++) {
+    for (size_t m = 0; m < nm && !rc && (writer || r->split_cells); m++) {
         for (size_t v = 0; v < nv && !rc; v++)
-            rc = obtain_member(r, job, v, m, &k, &mem[v * nm + m]);
-        if (!rc && ix >= 0 && in >= 0)
+            if (!mem[v * nm + m])
+                rc = obtain_member(r, job, v, m, &k, &mem[v * nm + m]);
+        if (!rc && writer && ix >= 0 && in >= 0)
             dsc_stage_tmin_tmax(r->ctx, mem[(size_t)ix * nm + m], mem[(size_t)in * nm + m]);
     }
     size_t first = r->outputs.n;
-    if (!rc)
+    if (!rc && writer)
         rc = write_region(r, job, mem);
-    if (!rc)
+    if (!rc && writer)
         rc = dsc_stamp_write(r->ctx, r->p->out_dir, job->region.name, k.region_key,
                              (const char *const *)r->outputs.paths + first,
                              r->outputs.n - first);
+    int all = dsc_par_agree(rc);
+    if (all && !rc)
+        rc = dsc_error(r->ctx, all, "another process failed (see its messages)");
     if (mem)
         free_members(mem, nv * nm);
     free(mem);
@@ -380,7 +440,7 @@ static int run_job(run_t *r, const dsc_job_t *job)
  * what a run would do for each region and model, and why. */
 static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
-    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0};
+    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
     dsc_outputs_t inputs = {0};
     int rc = dsc_manifest_inputs(ctx, p, &inputs);
     dsc_outputs_clear(&inputs);
@@ -392,18 +452,35 @@ static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_lin
     return rc;
 }
 
+/* The processes other than the first compute their share and write nothing of their own:
+ * no lock, log file or manifest. */
+static int run_helper_process(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
+{
+    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
+    int rc = dsc_par_agree(DSC_OK); /* the first process has locked and cleaned the folder */
+    if (rc)
+        return dsc_error(ctx, rc, "%s: the first process could not start the run",
+                         p->out_dir);
+    rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
+    for (size_t j = 0; j < p->njob && !rc; j++)
+        rc = run_job(&r, &p->jobs[j]);
+    dsc_outputs_clear(&r.outputs);
+    dsc_checksums_clear(&r.cs);
+    return rc;
+}
+
 int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
     if (p->dry_run)
-        return dry_run(ctx, p, argv_line);
-    int rc = dsc_io_mkdirs(ctx, p->out_dir);
-    if (rc)
-        return rc;
+        return dsc_par_rank() == 0 ? dry_run(ctx, p, argv_line) : DSC_OK;
+    if (dsc_par_rank() != 0)
+        return run_helper_process(ctx, p, argv_line);
     int lock_fd = -1;
-    if ((rc = lock_output(ctx, p->out_dir, &lock_fd)))
-        return rc;
-
-    nftw(p->out_dir, remove_stale, 16, FTW_PHYS);
+    int rc = dsc_io_mkdirs(ctx, p->out_dir);
+    if (!rc)
+        rc = lock_output(ctx, p->out_dir, &lock_fd);
+    if (!rc)
+        nftw(p->out_dir, remove_stale, 16, FTW_PHYS);
 
     run_log_t rl = {0};
     dsc_log_level level;
@@ -411,8 +488,13 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     rl.next_level = level;
     char log_path[DSC_PATH_MAX + 16], *log_tmp = NULL;
     snprintf(log_path, sizeof log_path, "%s/run.log", p->out_dir);
-    if ((rc = dsc_io_open_atomic(ctx, log_path, &rl.fp, &log_tmp))) {
-        close(lock_fd);
+    if (!rc)
+        rc = dsc_io_open_atomic(ctx, log_path, &rl.fp, &log_tmp);
+    /* Helper processes start once the folder is locked and clean, or stop with us. */
+    dsc_par_agree(rc);
+    if (rc) {
+        if (lock_fd >= 0)
+            close(lock_fd);
         return rc;
     }
     dsc_ctx_set_log(ctx, tee_log, &rl, level < DSC_LOG_INFO ? DSC_LOG_INFO : level);
@@ -425,7 +507,7 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         openblas_set_num_threads(1);
     dsc_log(ctx, DSC_LOG_INFO, "run", "%d thread(s) over grid cells", omp_get_max_threads());
 
-    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0};
+    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
     dsc_outputs_t inputs = {0};
     rc = dsc_manifest_inputs(ctx, p, &inputs);
     dsc_outputs_clear(&inputs);

@@ -292,7 +292,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
         local.curve = (dsc_nn_history_t){0};
 #pragma omp for schedule(dynamic, 1)
         for (size_t c = 0; c < m->ncell; c++) {
-            if (trc)
+            if (trc || !dsc_member_owns(m, c))
                 continue;
             int crc = train_cell(tctx, p, job, &local, c, periods, nperiods, &w, &sparse);
             size_t now;
@@ -338,7 +338,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu training and %zu validation rows over "
             "%zu cells, ANN ensemble of %zu", job->region.name, m->var, m->model,
             m->n_train_rows, m->n_valid_rows, m->ncell, p->ensemble);
-    if (m->n_train_rows == 0)
+    if (m->n_train_rows == 0 && m->cell_stride <= 1) /* shared cells: checked after merging */
         return dsc_error(ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
                          "observed %s in %d-%d", job->region.name, m->var, job->train.y0,
                          job->train.y1);
