@@ -6,6 +6,10 @@ shift
 # The end-to-end tests run the program that was just built.
 DOWNSCALE_BIN=${DOWNSCALE_BIN:-$build/downscale}
 export DOWNSCALE_BIN
+# Every temporary folder the tests make goes under one folder, removed at the end.
+TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/downscale-tests.XXXXXX")
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
 passed=0
 failed=0
 failed_names=""
