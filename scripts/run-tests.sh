@@ -22,5 +22,5 @@ for t in "$@"; do
         failed_names="$failed_names $(basename "$t")"
     fi
 done
-echo "test programs: $passed passed, $failed failed"
+echo "programs: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] || { echo "failed:$failed_names"; exit 1; }
