@@ -3,6 +3,7 @@
 #   make test    install what is missing, build, run every test
 #   make bench   benchmarks (speed and memory), never part of the tests
 #   make check-asan   the tests under AddressSanitizer and UndefinedBehaviorSanitizer
+#   make fuzz    libFuzzer on the parsers of file metadata (FUZZ_SECONDS per target)
 
 CC      ?= cc
 # make MPI=1: an MPI build (mpicc, OpenMPI) into build-mpi, distributing regions, models
@@ -50,7 +51,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB := $(BUILD)/libdownscale.a
 BIN := $(BUILD)/downscale
 
-.PHONY: all deps run test bench check-asan clean format
+.PHONY: all deps run test bench check-asan fuzz clean format
 all: $(BIN)
 
 deps:
@@ -78,9 +79,10 @@ run: deps
 
 # Each test program runs on its own so one crash cannot hide the others' results.
 # cdo lets the regridding tests compare with CDO cell by cell; OpenMPI lets the tests
-# compare an MPI run with the serial one (both skip without them).
+# compare an MPI run with the serial one; Chromium renders the report page (each skips
+# without its tool).
 test:
-	@sh scripts/install-deps.sh cdo libopenmpi-dev openmpi-bin
+	@sh scripts/install-deps.sh cdo libopenmpi-dev openmpi-bin chromium
 	$(MAKE) all $(TEST_BIN)
 	$(MAKE) MPI=1 BUILD=build-mpi build-mpi/downscale
 	@DOWNSCALE_MPI_BIN=build-mpi/downscale sh scripts/run-tests.sh $(BUILD) $(TEST_BIN)
@@ -91,15 +93,40 @@ bench:
 	$(MAKE) all
 	@sh bench/run.sh $(BUILD)
 
+# Leaks inside libraries (fontconfig), not ours, are listed in tests/lsan.supp. The demo
+# pipeline runs with one network per ensemble (training is most of its time under ASan) into
+# its own folder, so that the normal build's demo outputs are not mistaken for these.
 check-asan: deps
+	ASAN_OPTIONS=detect_leaks=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	DOWNSCALE_TEST_OUT=build-asan/test-demo DOWNSCALE_TEST_DEMO_ARGS="--set ann.ensemble=1" \
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    test
+
+# libFuzzer targets for the parsers of file metadata (tests/fuzz/, needs clang), each run for
+# FUZZ_SECONDS; new inputs are kept in build-fuzz/, the seeds in tests/fuzz/corpus/ unchanged.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -Iinclude -Isrc \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CORE  := src/core/context.c src/core/alloc.c src/core/rng.c
+fuzz:
+	@sh scripts/install-deps.sh clang
+	@mkdir -p build-fuzz/corpus/time_units build-fuzz/corpus/classic_header
+	clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_time_units tests/fuzz/fuzz_time_units.c \
+	    $(wildcard src/time/*.c) src/io/units.c $(FUZZ_CORE) -lm
+	clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_classic_header tests/fuzz/fuzz_classic_header.c \
+	    src/io/read_nc.c $(FUZZ_CORE) $(shell pkg-config --libs netcdf) -lm
+	build-fuzz/fuzz_time_units -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus/time_units tests/fuzz/corpus/time_units
+	build-fuzz/fuzz_classic_header -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    build-fuzz/corpus/classic_header tests/fuzz/corpus/classic_header
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) include/dsc/*.h
 
 clean:
-	rm -rf build build-asan build-mpi
+	rm -rf build build-asan build-mpi build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(SUP_OBJ:.o=.d)

@@ -4,7 +4,8 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libnetcdf-dev netcdf-bin libgdal-dev gdal-bin libproj-dev
-libopenblas-dev liblapacke-dev libcriterion-dev libcairo2-dev libinih-dev fonts-dejavu-core $*"
+libopenblas-dev liblapacke-dev libcriterion-dev libcairo2-dev libinih-dev fonts-dejavu-core
+gmt-dcw $*"
 
 missing=""
 for p in $PACKAGES; do

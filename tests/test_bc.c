@@ -2,6 +2,7 @@
  * of each method, missing values. Temperatures are in K; tolerances are in K. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -717,6 +718,240 @@ Test(bc, invalid_date_is_refused)
                  DSC_ERR_USAGE);
     cr_assert(strstr(dsc_ctx_message(ctx), "ref") != NULL, "%s", dsc_ctx_message(ctx));
     free(x);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+}
+
+/* ---- pitfalls of the issue not covered above ------------------------------------------ */
+
+/* NaN inside windows: fitting and applying with NaN at some dates gives, at every other
+ * date, exactly what the same series with those dates removed gives, for every method; the
+ * NaN dates stay NaN and nothing else does. Standard calendar, day windows. */
+Test(bc, missing_values_count_as_absent)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    size_t n;
+    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 1991, 8, &n);
+    double *ref = seasonal_series(dates, n, DSC_CAL_STANDARD, 283, 9, 2.5, 111);
+    double *hist = seasonal_series(dates, n, DSC_CAL_STANDARD, 286, 9, 4, 112);
+    double *sim = seasonal_series(dates, n, DSC_CAL_STANDARD, 288, 9, 4, 113);
+    /* Missing: one ref value in 7, one hist value in 11, one sim value in 13. */
+    double *rk = alloc_values(n), *hk = alloc_values(n), *sk = alloc_values(n);
+    dsc_date_t *rd = malloc(n * sizeof *rd), *hd = malloc(n * sizeof *hd);
+    dsc_date_t *sd = malloc(n * sizeof *sd);
+    size_t nr = 0, nh = 0, ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 7 == 3)
+            ref[i] = NAN;
+        else
+            rk[nr] = ref[i], rd[nr++] = dates[i];
+        if (i % 11 == 5)
+            hist[i] = NAN;
+        else
+            hk[nh] = hist[i], hd[nh++] = dates[i];
+        if (i % 13 == 8)
+            sim[i] = NAN;
+        else
+            sk[ns] = sim[i], sd[ns++] = dates[i];
+    }
+    double *a = alloc_values(n), *b = alloc_values(n);
+    for (size_t k = 0; k < sizeof all_methods / sizeof all_methods[0]; k++) {
+        dsc_bc_config_t cfg = config(all_methods[k], DSC_BC_GROUP_DOY, 31, 50);
+        dsc_bc_t *with_nan = NULL, *without = NULL;
+        cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_STANDARD, ref, dates, n, hist, dates, n,
+                                &with_nan), DSC_OK);
+        cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_STANDARD, rk, rd, nr, hk, hd, nh, &without),
+                     DSC_OK);
+        cr_assert_eq(dsc_bc_apply(ctx, with_nan, sim, dates, n, a), DSC_OK);
+        cr_assert_eq(dsc_bc_apply(ctx, without, sk, sd, ns, b), DSC_OK);
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(sim[i])) {
+                cr_assert(isnan(a[i]), "%s: value %zu should stay missing", all_methods[k], i);
+                continue;
+            }
+            cr_assert(isfinite(a[i]), "%s: value %zu became missing", all_methods[k], i);
+            cr_assert_float_eq(a[i], b[j], 1e-9, "%s value %zu", all_methods[k], i);
+            j++;
+        }
+        dsc_bc_destroy(with_nan);
+        dsc_bc_destroy(without);
+    }
+    free(a);
+    free(b);
+    free(rk);
+    free(hk);
+    free(sk);
+    free(rd);
+    free(hd);
+    free(sd);
+    free(ref);
+    free(hist);
+    free(sim);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+}
+
+/* The wrap test of window_wraps_across_new_year in the 360_day calendar: ref is 31 K on
+ * 30 December (group 359) only, so groups 344..359 and 0..14 (within 15 of 359) hold one
+ * 31 among 31 values a year and get a correction of exactly 1 K; 15..343 get 0. */
+Test(bc, window_wraps_in_360_day_calendar)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    size_t n;
+    dsc_date_t *dates = daily_dates(DSC_CAL_360_DAY, 2001, 2, &n);
+    cr_assert_eq(n, 720);
+    double *ref = calloc(n, sizeof *ref), *zero = calloc(n, sizeof *zero);
+    for (size_t i = 0; i < n; i++)
+        if (dates[i].month == 12 && dates[i].day == 30)
+            ref[i] = 31.0;
+    dsc_bc_config_t cfg = config("linear_scaling", DSC_BC_GROUP_DOY, 31, 10);
+    double *out = fit_apply(ctx, &cfg, DSC_CAL_360_DAY, ref, zero, zero, dates, n);
+    for (size_t i = 0; i < 360; i++) {
+        double expected = (i <= 14 || i >= 344) ? 1.0 : 0.0;
+        cr_assert_float_eq(out[i], expected, 1e-12, "group %zu: %g", i, out[i]);
+        cr_assert_float_eq(out[i + 360], expected, 1e-12, "second year, group %zu", i);
+    }
+    free(out);
+    free(ref);
+    free(zero);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+}
+
+/* Monthly groups in the standard calendar: 12 groups whatever the year, and a correction
+ * that depends on the month only. ref = hist + month (K), so linear scaling adds the month
+ * number and EQM does too (every node's ref - hist difference is the month). */
+Test(bc, month_groups_in_standard_calendar)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    size_t n;
+    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 1999, 3, &n);
+    cr_assert_eq(n, 365 + 366 + 365);
+    double *hist = seasonal_series(dates, n, DSC_CAL_STANDARD, 280, 10, 3, 121);
+    double *ref = alloc_values(n);
+    for (size_t i = 0; i < n; i++)
+        ref[i] = hist[i] + dates[i].month;
+    const char *methods[2] = {"linear_scaling", "eqm"};
+    for (int k = 0; k < 2; k++) {
+        dsc_bc_config_t cfg = config(methods[k], DSC_BC_GROUP_MONTH, 0, 20);
+        double *out = fit_apply(ctx, &cfg, DSC_CAL_STANDARD, ref, hist, hist, dates, n);
+        for (size_t i = 0; i < n; i++)
+            cr_assert_float_eq(out[i], ref[i], 1e-9, "%s value %zu", methods[k], i);
+        free(out);
+    }
+    free(ref);
+    free(hist);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+}
+
+/* ---- whole fields ---------------------------------------------------------------------- */
+
+/* Five cells, noleap, 20 years: cell 2 has no ref at all, cell 4 no sim in 1995, the others
+ * are complete. Every cell must equal a fit and apply of its own column (sim in blocks of
+ * 7 years), cell 2 is NaN and counted as skipped, the missing sim year stays missing, and
+ * the result does not change with the number of threads. */
+Test(bc, correct_cells_matches_cell_by_cell)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    size_t n, ncell = 5;
+    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 1981, 20, &n);
+    double *ref = alloc_values(n * ncell), *hist = alloc_values(n * ncell);
+    double *sim = alloc_values(n * ncell);
+    for (size_t c = 0; c < ncell; c++) {
+        double *r = seasonal_series(dates, n, DSC_CAL_NOLEAP, 280 + c, 9, 2.5, 200 + c);
+        double *h = seasonal_series(dates, n, DSC_CAL_NOLEAP, 283 + c, 11, 4, 300 + c);
+        double *s = seasonal_series(dates, n, DSC_CAL_NOLEAP, 285 + c, 11, 4.5, 400 + c);
+        for (size_t t = 0; t < n; t++) {
+            ref[t * ncell + c] = c == 2 ? NAN : r[t];
+            hist[t * ncell + c] = h[t];
+            sim[t * ncell + c] = c == 4 && dates[t].year == 1995 ? NAN : s[t];
+        }
+        free(r);
+        free(h);
+        free(s);
+    }
+    dsc_bc_cells_t rb = {ref, dates, n}, hb = {hist, dates, n}, sb = {sim, dates, n};
+    double *out1 = alloc_values(n * ncell), *out2 = alloc_values(n * ncell);
+    double *col_r = alloc_values(n), *col_h = alloc_values(n), *col_s = alloc_values(n);
+    double *col_o = alloc_values(n);
+    const char *methods[2] = {"qdm", "eqm"};
+    for (int k = 0; k < 2; k++) {
+        dsc_bc_config_t cfg = config(methods[k], DSC_BC_GROUP_DOY, 31, 40);
+        size_t skipped = 99;
+        omp_set_num_threads(1);
+        cr_assert_eq(dsc_bc_correct_cells(ctx, &cfg, DSC_CAL_NOLEAP, ncell, &rb, &hb, &sb, 7,
+                                          out1, &skipped), DSC_OK, "%s", dsc_ctx_message(ctx));
+        cr_assert_eq(skipped, 1);
+        omp_set_num_threads(3);
+        cr_assert_eq(dsc_bc_correct_cells(ctx, &cfg, DSC_CAL_NOLEAP, ncell, &rb, &hb, &sb, 7,
+                                          out2, NULL), DSC_OK);
+        cr_assert_eq(memcmp(out1, out2, n * ncell * sizeof *out1), 0, "threads differ");
+
+        for (size_t c = 0; c < ncell; c++) {
+            for (size_t t = 0; t < n; t++) {
+                col_r[t] = ref[t * ncell + c];
+                col_h[t] = hist[t * ncell + c];
+                col_s[t] = sim[t * ncell + c];
+            }
+            if (c == 2) {
+                for (size_t t = 0; t < n; t++)
+                    cr_assert(isnan(out1[t * ncell + c]), "cell 2 should be missing");
+                continue;
+            }
+            dsc_bc_t *bc = NULL;
+            cr_assert_eq(dsc_bc_fit(ctx, &cfg, DSC_CAL_NOLEAP, col_r, dates, n, col_h, dates,
+                                    n, &bc), DSC_OK);
+            /* Blocks of 7 years from 1981: 1981-87, 1988-94, 1995-2000. */
+            size_t b0 = 0;
+            while (b0 < n) {
+                size_t b1 = b0;
+                while (b1 < n && dates[b1].year < dates[b0].year + 7)
+                    b1++;
+                cr_assert_eq(dsc_bc_apply(ctx, bc, col_s + b0, dates + b0, b1 - b0,
+                                          col_o + b0), DSC_OK);
+                b0 = b1;
+            }
+            dsc_bc_destroy(bc);
+            for (size_t t = 0; t < n; t++) {
+                double v = out1[t * ncell + c];
+                cr_assert_eq(isnan(v), isnan(sim[t * ncell + c]), "%s cell %zu day %zu",
+                             methods[k], c, t);
+                if (!isnan(v))
+                    cr_assert_float_eq(v, col_o[t], 1e-12, "%s cell %zu day %zu", methods[k],
+                                       c, t);
+            }
+        }
+    }
+    omp_set_num_threads(omp_get_num_procs());
+
+    /* Settings are refused before any cell is touched; the failing cell is named. */
+    dsc_bc_config_t bad = config("eqm", DSC_BC_GROUP_DOY, 31, 40);
+    strcpy(bad.kind, "multiplicative");
+    cr_assert_eq(dsc_bc_correct_cells(ctx, &bad, DSC_CAL_NOLEAP, ncell, &rb, &hb, &sb, 0, out1,
+                                      NULL), DSC_ERR_CONFIG);
+    bad = config("quantile_magic", DSC_BC_GROUP_DOY, 31, 40);
+    cr_assert_eq(dsc_bc_correct_cells(ctx, &bad, DSC_CAL_NOLEAP, ncell, &rb, &hb, &sb, 0, out1,
+                                      NULL), DSC_ERR_CONFIG);
+    dsc_date_t *bad_dates = malloc(n * sizeof *bad_dates);
+    memcpy(bad_dates, dates, n * sizeof *bad_dates);
+    bad_dates[40] = (dsc_date_t){1981, 2, 29, 0};
+    dsc_bc_cells_t bad_sim = {sim, bad_dates, n};
+    dsc_bc_config_t ok = config("eqm", DSC_BC_GROUP_DOY, 31, 40);
+    cr_assert_eq(dsc_bc_correct_cells(ctx, &ok, DSC_CAL_NOLEAP, ncell, &rb, &hb, &bad_sim, 0,
+                                      out1, NULL), DSC_ERR_USAGE);
+    cr_assert(strstr(dsc_ctx_message(ctx), "1981-02-29") != NULL, "%s", dsc_ctx_message(ctx));
+    free(bad_dates);
+    free(col_r);
+    free(col_h);
+    free(col_s);
+    free(col_o);
+    free(out1);
+    free(out2);
+    free(ref);
+    free(hist);
+    free(sim);
     free(dates);
     dsc_ctx_destroy(ctx);
 }

@@ -56,8 +56,11 @@ static void ensure_demo(void)
                 stat(bin(), &sb) == 0 && sm.st_mtime >= sb.st_mtime;
     free(m);
     if (!fresh) {
+        /* DOWNSCALE_TEST_DEMO_ARGS: extra options, e.g. a smaller ensemble under ASan. */
+        const char *extra = getenv("DOWNSCALE_TEST_DEMO_ARGS");
         snprintf(cmd, sizeof cmd, "rm -rf %s && %s run pipelines/demo.ini --quiet --out %s "
-                 "--data-root %s", demo_dir(), bin(), demo_dir(), test_data_root());
+                 "--data-root %s %s", demo_dir(), bin(), demo_dir(), test_data_root(),
+                 extra ? extra : "");
         int rc = test_system(cmd);
         cr_assert_eq(rc, 0, "the demo pipeline failed (exit %d): %s", rc, cmd);
     }

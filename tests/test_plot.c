@@ -599,3 +599,259 @@ Test(plot, number_labels_use_a_true_minus_and_no_negative_zero)
     plot_format_units("mm/day", buf, sizeof buf);
     cr_assert_str_eq(buf, "mm/day");
 }
+
+/* ---- map projection, graticule and borders -------------------------------------------- */
+
+/* The map projection is Lambert azimuthal equal-area about the region's centre: the centre
+ * goes to the origin, a meridian runs straight up from it, and a cell keeps its area. */
+Test(plot, projection_centred_and_equal_area)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    plot_proj_t pr;
+    cr_assert_eq(plot_proj_open(ctx, &pr, "test", 40.0, 116.0), DSC_OK, "%s",
+                 dsc_ctx_message(ctx));
+    double x[5] = {116.0, 116.0, 117.0, 117.0, 116.0};
+    double y[5] = {40.0, 41.0, 40.0, 41.0, 41.0};
+    plot_proj_forward(&pr, x, y, 5);
+    cr_assert_float_eq(x[0], 0, 1e-6);
+    cr_assert_float_eq(y[0], 0, 1e-6);
+    /* One degree of latitude at 40.5N on WGS84 is 111.04 km (meridian arc); near the
+     * centre the projection keeps it to well within 0.1 %. */
+    cr_assert_float_eq(x[1], 0, 1e-6, "the central meridian is the y axis");
+    cr_assert(fabs(y[1] - 111040) < 111, "1 degree north: %.1f m", y[1]);
+    /* Area of the 1 x 1 degree cell (quadrilateral of its projected corners) against the
+     * authalic-sphere area R^2 dlon (sin lat1 - sin lat0), R = 6371.007 km: 0.3 %. */
+    double area = 0.5 * fabs((x[2] - x[0]) * (y[3] - y[0]) - (x[3] - x[0]) * (y[2] - y[0])) +
+                  0.5 * fabs((x[3] - x[0]) * (y[4] - y[0]) - (x[4] - x[0]) * (y[3] - y[0]));
+    double R = 6371007.0;
+    double expect = R * R * (M_PI / 180) * (sin(41 * M_PI / 180) - sin(40 * M_PI / 180));
+    cr_assert(fabs(area / expect - 1) < 3e-3, "cell area %.4g m2, sphere %.4g m2", area,
+              expect);
+    /* Back again, to a centimetre (1e-7 degree). */
+    plot_proj_inverse(&pr, x, y, 5);
+    cr_assert_float_eq(x[3], 117.0, 1e-7);
+    cr_assert_float_eq(y[3], 41.0, 1e-7);
+    /* Points with no place: NaN in, NaN out; latitude beyond the pole. */
+    double bx[2] = {NAN, 10}, by[2] = {10, 95};
+    plot_proj_forward(&pr, bx, by, 2);
+    cr_assert(isnan(bx[0]) && isnan(by[0]) && isnan(bx[1]) && isnan(by[1]));
+    plot_proj_close(&pr);
+    plot_proj_close(&pr); /* twice is harmless */
+    dsc_ctx_destroy(ctx);
+}
+
+Test(plot, graticule_labels_in_degrees)
+{
+    char buf[32];
+    plot_format_degrees(-93, 0, 1, buf, sizeof buf);
+    cr_assert_str_eq(buf, "93\302\260W");
+    plot_format_degrees(267, 0, 1, buf, sizeof buf); /* 0..360 longitudes written -180..180 */
+    cr_assert_str_eq(buf, "93\302\260W");
+    plot_format_degrees(116.5, 1, 1, buf, sizeof buf);
+    cr_assert_str_eq(buf, "116.5\302\260E");
+    plot_format_degrees(40.0, 1, 0, buf, sizeof buf);
+    cr_assert_str_eq(buf, "40\302\260N");
+    plot_format_degrees(-33.5, 1, 0, buf, sizeof buf);
+    cr_assert_str_eq(buf, "33.5\302\260S");
+    plot_format_degrees(0, 0, 0, buf, sizeof buf);
+    cr_assert_str_eq(buf, "0\302\260");
+}
+
+/* The border data comes from Debian's gmt-dcw; the tests that need it skip without it. */
+static const char *dcw_file(void)
+{
+    const char *f = plot_borders_default_file();
+    if (!f)
+        cr_skip_test("no gmt-dcw data installed (apt-get install gmt-dcw)");
+    return f;
+}
+
+/* Beijing municipality (CN.BJ) is read from the file and outlined thick when the marked
+ * city lies in it. Its extent is the one the file's attributes give (ncdump -h:
+ * CNBJ_lon min 115.413811 max 117.499199, CNBJ_lat min 39.441978 max 41.059284). */
+Test(plot, borders_of_beijing_from_dcw)
+{
+    dcw_file();
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    dsc_plot_borders_t *f = NULL;
+    cr_assert_eq(dsc_plot_borders_open(ctx, NULL, &f), DSC_OK, "%s", dsc_ctx_message(ctx));
+    plot_borders_opts_t o = {NULL, 39.9042, 116.4074};
+    double box[4] = {110, 122, 35, 45};
+    plot_borders_t b;
+    cr_assert_eq(plot_borders_load(ctx, f, &o, box, &b), DSC_OK, "%s", dsc_ctx_message(ctx));
+    double lo = INFINITY, hi = -INFINITY, la = INFINITY, lb = -INFINITY;
+    size_t count[3] = {0};
+    for (size_t i = 0; i < b.n; i++) {
+        count[b.rings[i].level]++;
+        if (b.rings[i].level != PLOT_BORDER_HIGHLIGHT)
+            continue;
+        for (size_t k = 0; k < b.rings[i].n; k++) {
+            lo = fmin(lo, b.rings[i].lon[k]);
+            hi = fmax(hi, b.rings[i].lon[k]);
+            la = fmin(la, b.rings[i].lat[k]);
+            lb = fmax(lb, b.rings[i].lat[k]);
+        }
+    }
+    cr_assert_gt(count[PLOT_BORDER_COUNTRY], 0, "China's outline");
+    cr_assert_gt(count[PLOT_BORDER_PROVINCE], 5, "Hebei, Tianjin, Shanxi, ...");
+    cr_assert_gt(count[PLOT_BORDER_HIGHLIGHT], 0, "Beijing, holding the marker");
+    /* Within one coordinate step of the file (1/31426 degree) plus rounding. */
+    cr_assert(fabs(lo - 115.413811) < 1e-3 && fabs(hi - 117.499199) < 1e-3, "%f %f", lo, hi);
+    cr_assert(fabs(la - 39.441978) < 1e-3 && fabs(lb - 41.059284) < 1e-3, "%f %f", la, lb);
+    plot_borders_free(&b);
+
+    /* Asked for by code, without a marker; a box across the antimeridian still finds
+     * the 0..360-encoded Russia and the -180..180-encoded USA (Alaska). */
+    plot_borders_opts_t o2 = {"CN.BJ", NAN, NAN};
+    cr_assert_eq(plot_borders_load(ctx, f, &o2, box, &b), DSC_OK);
+    size_t hl = 0;
+    for (size_t i = 0; i < b.n; i++)
+        hl += b.rings[i].level == PLOT_BORDER_HIGHLIGHT;
+    cr_assert_gt(hl, 0);
+    plot_borders_free(&b);
+    double bering[4] = {170, 195, 60, 70};
+    plot_borders_opts_t o3 = {NULL, NAN, NAN};
+    cr_assert_eq(plot_borders_load(ctx, f, &o3, bering, &b), DSC_OK);
+    int west = 0, east = 0;
+    for (size_t i = 0; i < b.n; i++)
+        for (size_t k = 0; k < b.rings[i].n; k++) {
+            west |= b.rings[i].lon[k] >= 170 && b.rings[i].lon[k] < 180;
+            east |= b.rings[i].lon[k] > 181 && b.rings[i].lon[k] <= 195;
+        }
+    cr_assert(west && east, "coasts on both sides of 180 degrees");
+    plot_borders_free(&b);
+    dsc_plot_borders_close(f);
+    dsc_plot_borders_close(NULL);
+
+    cr_assert_eq(dsc_plot_borders_open(ctx, "/nonexistent/dcw-gmt.nc", &f), DSC_ERR_IO);
+    cr_assert(strstr(dsc_ctx_message(ctx), "/nonexistent/dcw-gmt.nc") == dsc_ctx_message(ctx));
+    cr_assert_null(f);
+    dsc_ctx_destroy(ctx);
+}
+
+/* Near-black pixels: border lines and the marker dot. */
+static size_t dark_pixels(const char *path)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_flush(s);
+    const unsigned char *data = cairo_image_surface_get_data(s);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    size_t n = 0;
+    for (int y = 0; y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(data + (size_t)y * stride);
+        for (int x = 0; x < w; x++)
+            n += ((row[x] >> 16) & 0xff) < 0x30 && ((row[x] >> 8) & 0xff) < 0x30 &&
+                 (row[x] & 0xff) < 0x30;
+    }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+static void beijing_grid(dsc_grid_t *g, double *lat, double *lon, double *v)
+{
+    for (int i = 0; i < 40; i++)
+        lat[i] = 35.125 + 0.25 * i;
+    for (int j = 0; j < 48; j++)
+        lon[j] = 110.125 + 0.25 * j;
+    for (int i = 0; i < 40; i++)
+        for (int j = 0; j < 48; j++)
+            v[i * 48 + j] = 2.0 - 0.15 * (lat[i] - 35) + 0.05 * (lon[j] - 110);
+    memset(g, 0, sizeof *g);
+    g->kind = DSC_GRID_RECTILINEAR;
+    g->nlat = 40;
+    g->nlon = 48;
+    g->lat = lat;
+    g->lon = lon;
+}
+
+Test(plot, map_beijing_with_borders_in_every_format)
+{
+    dcw_file();
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    double lat[40], lon[48], v[40 * 48];
+    dsc_grid_t g;
+    beijing_grid(&g, lat, lon, v);
+    dsc_plot_borders_t *f = NULL;
+    cr_assert_eq(dsc_plot_borders_open(ctx, NULL, &f), DSC_OK);
+    dsc_plot_map_options_t with = {.mark_label = "Beijing", .mark_lat = 39.9042,
+                                   .mark_lon = 116.4074, .border_data = f};
+    dsc_plot_map_options_t bare = {.mark_label = "Beijing", .mark_lat = 39.9042,
+                                   .mark_lon = 116.4074, .borders = ""};
+    /* out_path's buffer is shared: keep copies. */
+    char p1[4200], p0[4200], ps[4200], pp[4200];
+    snprintf(p1, sizeof p1, "%s", out_path("beijing_change.png"));
+    snprintf(p0, sizeof p0, "%s", out_path("beijing_bare.png"));
+    snprintf(ps, sizeof ps, "%s", out_path("beijing_change.svg"));
+    snprintf(pp, sizeof pp, "%s", out_path("beijing_change.pdf"));
+    cr_assert_eq(dsc_plot_map_with_options(ctx, p1, "Beijing, change 2090-2099 minus "
+                                           "1990-1999", "degC", &g, v, 1, &with, 1000, 850),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(dsc_plot_map_with_options(ctx, p0, "Beijing, no borders", "degC", &g, v, 1,
+                                           &bare, 1000, 850),
+                 DSC_OK);
+    cr_assert_gt(check_png(p1, 1000, 850), 200000);
+    /* The thick outline of the municipality alone is some 600 px long and 2.6 px wide. */
+    size_t d1 = dark_pixels(p1), d0 = dark_pixels(p0);
+    cr_assert_gt(d1, d0 + 1500, "borders add dark pixels: %zu vs %zu", d1, d0);
+
+    /* Vector formats carry only what shows inside the frame: a country's whole coast would
+     * make files of many megabytes. */
+    static const char *const svg_magic[] = {"<?xml", "<svg"};
+    static const char *const pdf_magic[] = {"%PDF-"};
+    cr_assert_eq(dsc_plot_map_with_options(ctx, ps, "t", "degC", &g, v, 1, &with, 1000, 850),
+                 DSC_OK);
+    file_starts_with(ps, svg_magic, 2);
+    struct stat st;
+    cr_assert_eq(stat(ps, &st), 0);
+    cr_assert_lt(st.st_size, 2 * 1024 * 1024, "SVG of %lld bytes", (long long)st.st_size);
+    cr_assert_eq(dsc_plot_map_with_options(ctx, pp, "t", "degC", &g, v, 1, &with, 1000, 850),
+                 DSC_OK);
+    file_starts_with(pp, pdf_magic, 1);
+    cr_assert_eq(stat(pp, &st), 0);
+    cr_assert_lt(st.st_size, 1024 * 1024, "PDF of %lld bytes", (long long)st.st_size);
+    cr_assert(no_temporary_left(out_dir()));
+    dsc_plot_borders_close(f);
+    dsc_ctx_destroy(ctx);
+}
+
+typedef struct {
+    int warnings;
+    char last[1024];
+} log_capture_t;
+
+static void capture(void *user, dsc_log_level level, const char *module, const char *msg)
+{
+    log_capture_t *c = user;
+    if (level == DSC_LOG_WARN) {
+        c->warnings++;
+        snprintf(c->last, sizeof c->last, "%s: %s", module, msg);
+    }
+}
+
+/* Without border data the map is still drawn, and the log says why it is bare. */
+Test(plot, map_without_border_data_warns_and_draws)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    log_capture_t c = {0};
+    dsc_ctx_set_log(ctx, capture, &c, DSC_LOG_INFO);
+    double lat[40], lon[48], v[40 * 48];
+    dsc_grid_t g;
+    beijing_grid(&g, lat, lon, v);
+    dsc_plot_map_options_t o = {.mark_lat = NAN, .mark_lon = NAN,
+                                .borders = "/nonexistent/dcw-gmt.nc"};
+    const char *path = out_path("bare.png");
+    cr_assert_eq(dsc_plot_map_with_options(ctx, path, "t", "degC", &g, v, 0, &o, 800, 700),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_gt(check_png(path, 800, 700), 100000);
+    cr_assert_eq(c.warnings, 1);
+    cr_assert(strstr(c.last, "without borders") && strstr(c.last, "/nonexistent/dcw-gmt.nc"),
+              "%s", c.last);
+    /* NULL options: no marker, installed borders, and no complaint when they exist. */
+    c.warnings = 0;
+    cr_assert_eq(dsc_plot_map_with_options(ctx, path, "t", "degC", &g, v, 0, NULL, 800, 700),
+                 DSC_OK);
+    cr_assert_eq(c.warnings, plot_borders_default_file() ? 0 : 1);
+    dsc_ctx_destroy(ctx);
+}

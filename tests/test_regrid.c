@@ -297,6 +297,29 @@ Test(regrid, nearest_hand_worked)
     dsc_grid_clear(&pts);
 }
 
+Test(regrid, nearest_is_nearest_on_the_sphere)
+{
+    /* Centres at 60 and 70 N, 0 and 20 E. (64.8, 9.0) is south of the 65 N edge, so the
+     * cell that holds it is (60, 0), but meridians converge: by great circle it is 6.2315
+     * degrees from (70, 0) and 6.3464 from (60, 0) (worked out with the haversine), and
+     * CDO's remapnn takes (70, 0). (62, 3) is plainly nearest (60, 0). */
+    dsc_grid_t src, pts;
+    double plat[2] = {64.8, 62.0}, plon[2] = {9.0, 3.0};
+    make_rect(&src, 60, 10, 2, 0, 20, 2, 0);
+    make_points(&pts, plat, plon, 2);
+    double v[4] = {1, 2, 3, 4}; /* (60,0) (60,20) (70,0) (70,20) */
+    dsc_regrid_weights_t *w = build("nearest", &src, &pts);
+    double *out = apply_new(w, v);
+
+    cr_assert_float_eq(out[0], 3.0, 0, "(64.8, 9.0) is nearest (70, 0)");
+    cr_assert_float_eq(out[1], 1.0, 0);
+
+    free(out);
+    dsc_regrid_weights_destroy(w);
+    dsc_grid_clear(&src);
+    dsc_grid_clear(&pts);
+}
+
 /* ---- conservative --------------------------------------------------------------------- */
 
 /* Area integral of values on a regular rectilinear grid whose edges lie halfway between
@@ -464,6 +487,89 @@ Test(regrid, idw_symmetric_square)
     cr_assert_eq(n, 4);
     for (size_t k = 0; k < 4; k++)
         cr_assert_float_eq(wt[k], 0.25, 1e-12);
+    dsc_regrid_weights_destroy(w);
+    dsc_grid_clear(&src);
+    dsc_grid_clear(&pts);
+}
+
+Test(regrid, conservative_with_given_edges)
+{
+    /* Source rows centred at 10 and 50 N with edges 0 | 20 | 90 (not halfway: 30 would be),
+     * columns at 2.5 and 7.5 E with edges 0 | 5 | 10. One target cell 0..40 N x 0..10 E
+     * (centre 20, 5). Its latitude weights are the sin(lat) overlaps: sin 20 - sin 0 and
+     * sin 40 - sin 20, over sin 40; each column takes half. */
+    dsc_grid_t src, dst;
+    make_rect(&src, 10, 40, 2, 2.5, 5, 2, 0);
+    make_rect(&dst, 20, 1, 1, 5, 1, 1, 0);
+    double slat[3] = {0, 20, 90}, slon[3] = {0, 5, 10}, dlat[2] = {0, 40}, dlon[2] = {0, 10};
+    dsc_regrid_edges_t se = {slat, slon}, de = {dlat, dlon};
+    dsc_regrid_weights_t *w = NULL;
+    cr_assert_eq(dsc_regrid_weights_build_edges(ctx, "conservative", &src, &se, &dst, &de, &w),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+
+    double s20 = sin(20 * DEG2RAD), s40 = sin(40 * DEG2RAD);
+    double expect[4] = {0.5 * s20 / s40, 0.5 * s20 / s40, 0.5 * (s40 - s20) / s40,
+                        0.5 * (s40 - s20) / s40};
+    size_t n;
+    const size_t *cells;
+    const double *wt;
+    dsc_regrid_weights_entries(w, 0, &n, &cells, &wt);
+    cr_assert_eq(n, 4);
+    for (size_t k = 0; k < 4; k++) {
+        cr_assert_eq(cells[k], k);
+        cr_assert_float_eq(wt[k], expect[k], 1e-14, "entry %zu", k);
+    }
+    dsc_regrid_weights_destroy(w);
+
+    /* Halfway edges (30 between the rows) give other weights: the edges were used. */
+    w = build("conservative", &src, &dst);
+    dsc_regrid_weights_entries(w, 0, &n, &cells, &wt);
+    cr_assert(fabs(wt[0] - expect[0]) > 0.01, "%g vs %g", wt[0], expect[0]);
+    dsc_regrid_weights_destroy(w);
+
+    /* Longitude edges in another turn (360..370 for centres 2.5, 7.5) are the same edges. */
+    double turned[3] = {360, 365, 370};
+    dsc_regrid_edges_t te = {slat, turned};
+    cr_assert_eq(dsc_regrid_weights_build_edges(ctx, "conservative", &src, &te, &dst, &de, &w),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    dsc_regrid_weights_entries(w, 0, &n, &cells, &wt);
+    cr_assert_float_eq(wt[0], expect[0], 1e-14);
+    dsc_regrid_weights_destroy(w);
+
+    /* Edges that do not hold their centre, or more than a turn of longitude, are refused. */
+    double bad_lat[3] = {0, 5, 90};
+    dsc_regrid_edges_t be = {bad_lat, slon};
+    w = (dsc_regrid_weights_t *)&src;
+    cr_assert_eq(dsc_regrid_weights_build_edges(ctx, "conservative", &src, &be, &dst, NULL, &w),
+                 DSC_ERR_USAGE);
+    cr_assert_null(w);
+    cr_assert(strstr(dsc_ctx_message(ctx), "source grid"), "%s", dsc_ctx_message(ctx));
+    double wide[3] = {-200, 5, 170};
+    dsc_regrid_edges_t we = {slat, wide};
+    cr_assert_eq(dsc_regrid_weights_build_edges(ctx, "nearest", &src, &we, &dst, NULL, &w),
+                 DSC_ERR_USAGE);
+    dsc_grid_clear(&src);
+    dsc_grid_clear(&dst);
+}
+
+Test(regrid, edges_set_the_domain_of_nearest)
+{
+    /* Rows at 10 and 50 N; halfway the outer edges are -10 and 70, given they are 0 and 90:
+     * a target at 80 N is outside in the one case and inside in the other. */
+    dsc_grid_t src, pts;
+    double plat[2] = {80.0, -5.0}, plon[2] = {5.0, 5.0};
+    make_rect(&src, 10, 40, 2, 2.5, 5, 2, 0);
+    make_points(&pts, plat, plon, 2);
+    double slat[3] = {0, 20, 90}, v[4] = {1, 2, 3, 4}, out[2];
+    dsc_regrid_edges_t se = {slat, NULL};
+    dsc_regrid_weights_t *w = build("nearest", &src, &pts);
+    dsc_regrid_apply(w, v, out);
+    cr_assert(isnan(out[0]) && !isnan(out[1]));
+    dsc_regrid_weights_destroy(w);
+    cr_assert_eq(dsc_regrid_weights_build_edges(ctx, "nearest", &src, &se, &pts, NULL, &w),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    dsc_regrid_apply(w, v, out);
+    cr_assert(!isnan(out[0]) && isnan(out[1]), "%g %g", out[0], out[1]);
     dsc_regrid_weights_destroy(w);
     dsc_grid_clear(&src);
     dsc_grid_clear(&pts);
@@ -640,6 +746,125 @@ Test(regrid, field_every_step_with_dates)
     dsc_field_destroy(f);
     dsc_grid_clear(&src);
     dsc_grid_clear(&pts);
+}
+
+/* ---- weights from links, renumbered ------------------------------------------------------ */
+
+Test(regrid, weights_from_links_in_any_order)
+{
+    /* Three sources, two targets; the links of target 1 come first and keep their order. */
+    size_t src[4] = {2, 0, 1, 0}, dst[4] = {1, 1, 0, 1};
+    double wt[4] = {0.25, 0.5, 1.0, 0.25};
+    dsc_regrid_weights_t *w = NULL;
+    cr_assert_eq(dsc_regrid_weights_from_arrays(ctx, "bilinear", 3, 2, 4, src, dst, wt, &w),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_str_eq(dsc_regrid_weights_method(w), "bilinear");
+    cr_assert_eq(dsc_regrid_weights_nsrc(w), 3);
+    cr_assert_eq(dsc_regrid_weights_ndst(w), 2);
+    cr_assert_eq(dsc_regrid_weights_nlinks(w), 4);
+    size_t n;
+    const size_t *cells;
+    const double *ws;
+    dsc_regrid_weights_entries(w, 0, &n, &cells, &ws);
+    cr_assert(n == 1 && cells[0] == 1 && ws[0] == 1.0);
+    dsc_regrid_weights_entries(w, 1, &n, &cells, &ws);
+    cr_assert_eq(n, 3);
+    cr_assert(cells[0] == 2 && cells[1] == 0 && cells[2] == 0);
+    cr_assert(ws[0] == 0.25 && ws[1] == 0.5 && ws[2] == 0.25);
+    double v[3] = {10, 20, 40}, out[2];
+    dsc_regrid_apply(w, v, out);
+    cr_assert_float_eq(out[0], 20.0, 1e-12);
+    cr_assert_float_eq(out[1], 0.25 * 40 + 0.75 * 10, 1e-12);
+    dsc_regrid_weights_destroy(w);
+
+    /* A cell past the grid or a weight that is not finite is a format error. */
+    size_t far[1] = {3}, zero[1] = {0};
+    double one[1] = {1.0}, nan_w[1] = {NAN};
+    w = (dsc_regrid_weights_t *)v;
+    cr_assert_eq(dsc_regrid_weights_from_arrays(ctx, "x", 3, 2, 1, far, zero, one, &w),
+                 DSC_ERR_FORMAT);
+    cr_assert_null(w);
+    cr_assert(strstr(dsc_ctx_message(ctx), "link 0"), "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(dsc_regrid_weights_from_arrays(ctx, "x", 3, 2, 1, zero, zero, nan_w, &w),
+                 DSC_ERR_FORMAT);
+    cr_assert_eq(dsc_regrid_weights_from_arrays(ctx, "x", 0, 2, 0, zero, zero, one, &w),
+                 DSC_ERR_USAGE);
+}
+
+Test(regrid, weights_renumbered_between_orders)
+{
+    /* A 2 x 2 source held lat ascending; the file stores it lat descending with a third,
+     * repeated column. Bilinear onto two points, then renumbered into the file's order and
+     * back: the same values come out. */
+    dsc_grid_t src, pts;
+    double plat[2] = {2.5, 7.5}, plon[2] = {7.5, 2.5};
+    make_rect(&src, 0, 10, 2, 0, 10, 2, 0);
+    make_points(&pts, plat, plon, 2);
+    dsc_regrid_weights_t *w = build("bilinear", &src, &pts), *filed = NULL, *back = NULL;
+    double v[4] = {1, 2, 3, 4}, out[2], again[2];
+    dsc_regrid_apply(w, v, out);
+
+    /* Our cell (i, j) is file cell (1 - i, j) of a 2 x 3 file; the file lists the targets
+     * the other way round and has a third target that takes none. */
+    size_t to_file[4] = {3, 4, 0, 1};
+    size_t dst_from[3] = {1, 0, DSC_REGRID_NO_CELL};
+    cr_assert_eq(dsc_regrid_weights_reorder(ctx, w, 6, to_file, 3, dst_from, &filed), DSC_OK,
+                 "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(dsc_regrid_weights_nsrc(filed), 6);
+    cr_assert_eq(dsc_regrid_weights_ndst(filed), 3);
+    double vfile[6] = {3, 4, 99, 1, 2, 99}, outfile[3];
+    dsc_regrid_apply(filed, vfile, outfile);
+    cr_assert_float_eq(outfile[0], out[1], 1e-12);
+    cr_assert_float_eq(outfile[1], out[0], 1e-12);
+    cr_assert(isnan(outfile[2]));
+
+    /* Back: file cells to ours (the repeated column maps nowhere), targets from the file's. */
+    size_t from_file[6] = {2, 3, DSC_REGRID_NO_CELL, 0, 1, DSC_REGRID_NO_CELL};
+    size_t ours_from[2] = {1, 0};
+    cr_assert_eq(dsc_regrid_weights_reorder(ctx, filed, 4, from_file, 2, ours_from, &back),
+                 DSC_OK, "%s", dsc_ctx_message(ctx));
+    dsc_regrid_apply(back, v, again);
+    cr_assert_float_eq(again[0], out[0], 1e-12);
+    cr_assert_float_eq(again[1], out[1], 1e-12);
+    cr_assert_eq(dsc_regrid_weights_nlinks(back), dsc_regrid_weights_nlinks(w));
+
+    /* Indices past the new sizes are refused. */
+    dsc_regrid_weights_t *bad = (dsc_regrid_weights_t *)v;
+    cr_assert_eq(dsc_regrid_weights_reorder(ctx, w, 3, to_file, 3, dst_from, &bad),
+                 DSC_ERR_USAGE);
+    cr_assert_null(bad);
+    size_t far_from[1] = {5};
+    cr_assert_eq(dsc_regrid_weights_reorder(ctx, w, 4, NULL, 1, far_from, &bad), DSC_ERR_USAGE);
+
+    dsc_regrid_weights_destroy(w);
+    dsc_regrid_weights_destroy(filed);
+    dsc_regrid_weights_destroy(back);
+    dsc_grid_clear(&src);
+    dsc_grid_clear(&pts);
+}
+
+Test(regrid, apply_steps_equals_apply_per_step)
+{
+    dsc_grid_t src, dst;
+    make_rect(&src, 30, 2.5, 9, -10, 3, 11, 0);
+    make_rect(&dst, 30.4, 0.7, 28, -9.9, 0.45, 66, 0);
+    dsc_regrid_weights_t *w = build("conservative", &src, &dst);
+    size_t ns = dsc_grid_ncells(&src), nd = dsc_grid_ncells(&dst), nt = 11;
+    double *in = malloc(nt * ns * sizeof *in), *a = malloc(nt * nd * sizeof *a);
+    double *b = malloc(nt * nd * sizeof *b);
+    cr_assert(in && a && b);
+    for (size_t i = 0; i < nt * ns; i++)
+        in[i] = i % 17 == 3 ? NAN : 270.0 + 0.01 * (double)i;
+    dsc_regrid_apply_steps(w, nt, in, a);
+    for (size_t t = 0; t < nt; t++)
+        dsc_regrid_apply(w, in + t * ns, b + t * nd);
+    cr_assert_eq(memcmp(a, b, nt * nd * sizeof *a), 0);
+    free(in);
+    free(a);
+    free(b);
+    dsc_regrid_weights_destroy(w);
+    dsc_grid_clear(&src);
+    dsc_grid_clear(&dst);
 }
 
 /* ---- the real BNU-ESM -> ANUSPLIN pair ----------------------------------------------------- */

@@ -237,3 +237,179 @@ Test(stats, annual_cycle_slots)
         free(x);
     }
 }
+
+/* ---- Student's t, trends, annual and seasonal means ----------------------------------- */
+
+/* Quantiles from printed t tables (e.g. Abramowitz and Stegun, table 26.10), and the CDF
+ * where it has a closed form: df 1 is Cauchy, 1/2 + atan(t)/pi, so P(T <= 1) = 3/4; df 2 is
+ * 1/2 + t / (2 sqrt(2 + t^2)), so P(T <= 2) = 1/2 + 1/sqrt(6) = 0.9082483. */
+Test(stats, student_t_against_tables)
+{
+    const struct {
+        double p, df, t;
+    } table[] = {{0.975, 1, 12.706205}, {0.975, 2, 4.302653},  {0.975, 3, 3.182446},
+                 {0.975, 10, 2.228139}, {0.975, 30, 2.042272}, {0.995, 5, 4.032143},
+                 {0.95, 20, 1.724718},  {0.9995, 1, 636.619249}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        double t = dsc_stats_t_quantile(table[i].p, table[i].df);
+        cr_assert_float_eq(t, table[i].t, 1e-6 * table[i].t, "p %g df %g: %.7f", table[i].p,
+                           table[i].df, t);
+        cr_assert_float_eq(dsc_stats_t_quantile(1.0 - table[i].p, table[i].df), -t, 1e-9);
+        cr_assert_float_eq(dsc_stats_t_cdf(t, table[i].df), table[i].p, 1e-12);
+    }
+    cr_assert_float_eq(dsc_stats_t_cdf(1.0, 1.0), 0.75, 1e-12);
+    cr_assert_float_eq(dsc_stats_t_cdf(2.0, 2.0), 0.9082483, 1e-7);
+    cr_assert_float_eq(dsc_stats_t_cdf(0.0, 7.0), 0.5, 1e-15);
+    cr_assert_eq(dsc_stats_t_quantile(0.5, 4.0), 0.0);
+    cr_assert(isnan(dsc_stats_t_quantile(1.0, 4.0)) && isnan(dsc_stats_t_quantile(0.3, 0.0)));
+}
+
+/* Five annual means 1 3 2 5 4 in 2000..2004, worked by hand: years centred -2..2 (sum of
+ * squares 10), means centred -2 0 -1 2 1, cross products 4 0 0 2 2 = 8, slope 0.8 K/yr =
+ * 8 K/decade. Fitted 1.4 2.2 3.0 3.8 4.6, residuals -0.4 0.8 -1 1.2 -0.6, sum of squares 3.6,
+ * s^2 = 3.6 / 3 = 1.2, se = sqrt(1.2 / 10) = 0.34641 K/yr; t(0.975, 3) = 3.182446, so the
+ * interval is 8 +- 11.024317 K/decade. With 2002 missing (the later years shifted by one):
+ * years 2000 2001 2003 2004 2005 (centred -2.6 -1.6 0.4 1.4 2.4, sum of squares 17.2, cross
+ * products 10), slope 10/17.2 = 0.5813953 K/yr; by the same steps se = 0.2848244 K/yr. */
+Test(stats, trend_by_hand)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    double means[5] = {1, 3, 2, 5, 4};
+    dsc_trend_t t;
+    cr_assert_eq(dsc_stats_trend(ctx, means, 2000, 5, 0.95, &t), DSC_OK);
+    cr_assert_eq(t.nyears, 5);
+    cr_assert_float_eq(t.slope, 8.0, 1e-12);
+    cr_assert_float_eq(t.se, 3.4641016, 1e-7);
+    cr_assert_float_eq(t.ci_low, -3.0243174, 1e-6);
+    cr_assert_float_eq(t.ci_high, 19.0243174, 1e-6);
+    cr_assert_float_eq(t.level, 0.95, 0.0);
+
+    double gap[6] = {1, 3, NAN, 2, 5, 4};
+    cr_assert_eq(dsc_stats_trend(ctx, gap, 2000, 6, 0.95, &t), DSC_OK);
+    cr_assert_eq(t.nyears, 5);
+    cr_assert_float_eq(t.slope, 5.8139535, 1e-7);
+    cr_assert_float_eq(t.se, 2.8482439, 1e-7);
+    cr_assert_float_eq(t.ci_low, -3.2504297, 1e-6);
+    cr_assert_float_eq(t.ci_high, 14.8783367, 1e-6);
+
+    /* In kelvin, around 2000, an exact line: slope to rounding, a zero-width interval. */
+    double line[30];
+    for (int i = 0; i < 30; i++)
+        line[i] = 285.0 + 0.023 * i;
+    cr_assert_eq(dsc_stats_trend(ctx, line, 1971, 30, 0.95, &t), DSC_OK);
+    cr_assert_float_eq(t.slope, 0.23, 1e-9);
+    cr_assert_float_eq(t.ci_high - t.ci_low, 0.0, 1e-8);
+
+    /* Two years cannot give an interval; a level of 1 is not a level. */
+    double two[3] = {1, NAN, 2};
+    t.slope = -99;
+    cr_assert_eq(dsc_stats_trend(ctx, two, 2000, 3, 0.95, &t), DSC_ERR_RANGE);
+    cr_assert_eq(t.slope, -99);
+    cr_assert_eq(dsc_stats_trend(ctx, means, 2000, 5, 1.0, &t), DSC_ERR_USAGE);
+    dsc_ctx_destroy(ctx);
+}
+
+/* Every day from 1 January of y0 to 31 December of y1 in cal; *n gets the count. */
+static dsc_date_t *days_between(dsc_calendar_t cal, int y0, int y1, size_t *n)
+{
+    dsc_date_t first = {y0, 1, 1, 0}, end = {y1 + 1, 1, 1, 0};
+    int64_t d0 = dsc_date_to_days(cal, first), d1 = dsc_date_to_days(cal, end);
+    *n = (size_t)(d1 - d0);
+    dsc_date_t *dates = malloc(*n * sizeof *dates);
+    cr_assert_not_null(dates);
+    for (size_t i = 0; i < *n; i++)
+        dates[i] = dsc_date_from_days(cal, d0 + (int64_t)i);
+    return dates;
+}
+
+/* noleap 2000-2002, x = 10 (year - 2000) + 1 on every day, except 36 missing days in 2001
+ * (329 of 365 = 90.1 % >= 90 %: kept) and 37 in 2002 (328 = 89.9 %: dropped). 1999 and 2003
+ * have no day. */
+Test(stats, annual_means_need_coverage)
+{
+    size_t n;
+    dsc_date_t *dates = days_between(DSC_CAL_NOLEAP, 2000, 2002, &n);
+    double *x = malloc(n * sizeof *x);
+    size_t dropped[3] = {0, 0, 0};
+    for (size_t i = 0; i < n; i++) {
+        int y = dates[i].year - 2000;
+        x[i] = 10.0 * y + 1.0;
+        if ((y == 1 && dropped[1] < 36) || (y == 2 && dropped[2] < 37)) {
+            x[i] = NAN;
+            dropped[y]++;
+        }
+    }
+    double out[5];
+    dsc_stats_annual_means(DSC_CAL_NOLEAP, dates, x, n, 0.9, 1999, 5, out);
+    cr_assert(isnan(out[0]) && isnan(out[3]) && isnan(out[4]));
+    cr_assert_float_eq(out[1], 1.0, 1e-12);
+    cr_assert_float_eq(out[2], 11.0, 1e-12);
+    dsc_stats_annual_means(DSC_CAL_NOLEAP, dates, x, n, 0.0, 1999, 5, out);
+    cr_assert_float_eq(out[3], 21.0, 1e-12);
+    free(dates);
+    free(x);
+}
+
+/* noleap 2000-2001 with x = 100 (year - 2000) + month. Worked by hand:
+ *   DJF 2001 = Dec 2000 (12, 31 days), Jan 2001 (101, 31), Feb 2001 (102, 28):
+ *              (372 + 3131 + 2856) / 90 = 70.655556 (December of the same year, 112,
+ *              would give 105.1: the pitfall);
+ *   DJF 2000 has no December 1999: 59 of 90 days, NaN at 90 % coverage, and
+ *              (31 + 56) / 59 = 1.4745763 without a coverage rule;
+ *   DJF 2002 has December 2001 only (31 of 90 days): NaN, or 112 without the rule;
+ *   MAM 2000 = (3*31 + 4*30 + 5*31) / 92 = 4; JJA 2001 = 100 + (180 + 217 + 248) / 92 =
+ *   107.0108696; SON 2000 = (270 + 310 + 330) / 91 = 10. */
+Test(stats, seasonal_means_take_december_from_the_year_before)
+{
+    size_t n;
+    dsc_date_t *dates = days_between(DSC_CAL_NOLEAP, 2000, 2001, &n);
+    double *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = 100.0 * (dates[i].year - 2000) + dates[i].month;
+    double out[3 * 4];
+    dsc_stats_seasonal_means(DSC_CAL_NOLEAP, dates, x, n, 0.9, 2000, 3, out);
+    cr_assert(isnan(out[0 * 4 + DSC_SEASON_DJF]));
+    cr_assert_float_eq(out[1 * 4 + DSC_SEASON_DJF], 70.655556, 1e-6);
+    cr_assert(isnan(out[2 * 4 + DSC_SEASON_DJF]));
+    cr_assert_float_eq(out[0 * 4 + DSC_SEASON_MAM], 4.0, 1e-12);
+    cr_assert_float_eq(out[1 * 4 + DSC_SEASON_JJA], 107.0108696, 1e-7);
+    cr_assert_float_eq(out[0 * 4 + DSC_SEASON_SON], 10.0, 1e-12);
+    cr_assert(isnan(out[2 * 4 + DSC_SEASON_MAM]), "no spring in 2002");
+    dsc_stats_seasonal_means(DSC_CAL_NOLEAP, dates, x, n, 0.0, 2000, 3, out);
+    cr_assert_float_eq(out[0 * 4 + DSC_SEASON_DJF], 1.4745763, 1e-7);
+    cr_assert_float_eq(out[2 * 4 + DSC_SEASON_DJF], 112.0, 1e-12);
+    cr_assert_str_eq(dsc_stats_season_name(DSC_SEASON_DJF), "DJF");
+    cr_assert_str_eq(dsc_stats_season_name(DSC_SEASON_SON), "SON");
+    free(dates);
+    free(x);
+}
+
+/* The season's length follows the calendar: DJF 2001 has 90 days in noleap and 360_day and
+ * 91 in the standard calendar (29 Feb 2000 in DJF 2000 is leap: Dec 1999 + Jan + Feb 2000 =
+ * 91). With 82 valid days: 82/90 = 91.1 % passes; 82/91 = 90.1 % passes; 81/91 = 89.0 %
+ * does not. x = 1 everywhere. */
+Test(stats, seasonal_coverage_follows_the_calendar)
+{
+    const dsc_calendar_t cals[3] = {DSC_CAL_NOLEAP, DSC_CAL_360_DAY, DSC_CAL_STANDARD};
+    const size_t keep[3] = {82, 82, 81};
+    const int expect_nan[3] = {0, 0, 1};
+    for (int c = 0; c < 3; c++) {
+        size_t n;
+        dsc_date_t *dates = days_between(cals[c], 1999, 2000, &n);
+        double *x = malloc(n * sizeof *x);
+        size_t kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            int djf2000 = (dates[i].year == 1999 && dates[i].month == 12) ||
+                          (dates[i].year == 2000 && dates[i].month <= 2);
+            x[i] = 1.0;
+            if (djf2000 && kept++ >= keep[c])
+                x[i] = NAN;
+        }
+        double out[2 * 4];
+        dsc_stats_seasonal_means(cals[c], dates, x, n, 0.9, 1999, 2, out);
+        cr_assert_eq(isnan(out[1 * 4 + DSC_SEASON_DJF]), expect_nan[c], "%s",
+                     dsc_calendar_name(cals[c]));
+        free(dates);
+        free(x);
+    }
+}

@@ -344,3 +344,33 @@ Test(time, encode_inverts_decode)
         }
     }
 }
+
+/* The ncdump -t form: components of the time of day only as far as they are needed. The
+ * expected strings are those ncdump prints for the same instants (e.g. "2006-12-16 12" in
+ * tas_Amon_CanESM2, "1890-07-11 22" in TREFHT). */
+Test(time, datetime_format_like_ncdump)
+{
+    const struct {
+        dsc_date_t d;
+        const char *want;
+    } cases[] = {
+        {{2006, 12, 16, 0.0}, "2006-12-16"},
+        {{2006, 12, 16, 43200.0}, "2006-12-16 12"},
+        {{1890, 7, 11, 79200.0000003}, "1890-07-11 22"},
+        {{2000, 1, 1, 3600.0 * 6 + 60.0 * 30}, "2000-01-01 06:30"},
+        {{2000, 1, 1, 59.0}, "2000-01-01 00:00:59"},
+        {{2000, 1, 1, 3600.0 + 5.5}, "2000-01-01 01:00:5.500000"},
+        {{0, 1, 16, 21600.0}, "0000-01-16 06"},
+        {{2299, 12, 16, 0.0}, "2299-12-16"},
+        {{-1, 3, 1, 0.0}, "-0001-03-01"},
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dsc_datetime_format(cases[i].d, buf, sizeof buf);
+        cr_assert_str_eq(buf, cases[i].want);
+    }
+    /* A short buffer is truncated, never overrun. */
+    char small[8];
+    dsc_datetime_format(cases[1].d, small, sizeof small);
+    cr_assert_str_eq(small, "2006-12");
+}

@@ -96,4 +96,33 @@ int dsc_bc_group_index(dsc_bc_grouping grouping, dsc_calendar_t cal, dsc_date_t 
 /* Number of groups of a fitted correction (0 for NULL). */
 size_t dsc_bc_groups(const dsc_bc_t *bc);
 
+/* ---- whole fields --------------------------------------------------------------------- */
+
+/* A time-major block of cells: values[t * ncell + c] for t < n, at dates[t] (increasing).
+ * Both arrays are borrowed. */
+typedef struct {
+    const double *values;
+    const dsc_date_t *dates;
+    size_t n;
+} dsc_bc_cells_t;
+
+/* Fits cfg per cell on ref and hist (the same ncell cells, dates in cal; their periods may
+ * differ) and corrects sim into out (sim->n x ncell, time-major; must not alias sim). sim is
+ * corrected in blocks of block_years calendar years counted from its first date, one
+ * dsc_bc_apply per block, so that qdm, dqm, delta and variance_scaling take the simulated
+ * statistics from one climate rather than from a whole transient run (the pipeline uses
+ * 30); block_years <= 0 corrects all of sim at once.
+ * A cell with no finite ref or no finite hist value, or none in a shared group, is not an
+ * error: its output is NaN and it is counted in *skipped (may be NULL). Cells run in
+ * parallel (OpenMP); each thread holds the columns of 16 cells of each input and one
+ * cell's fit (its groups and one moving window), and the result is the same for any
+ * number of threads. Errors are those of dsc_bc_fit and
+ * dsc_bc_apply for the first failing cell in cell order, the message starting "cell N: ";
+ * settings are checked (DSC_ERR_CONFIG) before any cell is touched. On failure out is
+ * partly written. */
+int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                         size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
+                         const dsc_bc_cells_t *sim, int block_years, double *out,
+                         size_t *skipped);
+
 #endif

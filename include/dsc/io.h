@@ -75,6 +75,87 @@ int dsc_io_read_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const c
                      const dsc_region_t *region, const dsc_read_opts_t *opts,
                      dsc_field_t **out);
 
+/* Refuses a field with a series that holds no value at all: on a point layout (a city, a
+ * station) any point whose every step is NaN; on a grid only a field whose every cell is NaN
+ * at every step (an all-missing cell, such as ocean, is normal data). DSC_ERR_RANGE with
+ * "<source>: <name>: every value ... is missing" naming the point (its name, else its
+ * lat/lon). Call it on a field read for one city or region before using it. */
+int dsc_io_check_not_empty(dsc_ctx_t *ctx, const dsc_field_t *field);
+
+/* ---- inspection ------------------------------------------------------------------------ */
+
+#define DSC_IO_MAX_DIMS 16
+
+/* One dimension of a variable, as stored. */
+typedef struct {
+    char name[64];
+    size_t length;
+    int unlimited;
+    const char *role; /* static text: "time", "latitude", "longitude", "site", "length one"
+                         or "selected" (read at `index`), "?" when the layout is unknown */
+    size_t index;
+} dsc_io_dim_t;
+
+/* A coordinate axis as stored: first and last value in file order. */
+typedef struct {
+    char name[64]; /* the coordinate variable, "" when there is none */
+    size_t n;      /* values along the axis (sites for a station layout) */
+    double first, last; /* degrees; NaN when unknown */
+} dsc_io_axis_t;
+
+/* What a file holds for one variable and what dsc_io_read makes of it; filled by
+ * dsc_io_describe. Sections the file did not reach (e.g. the time axis of a file refused for
+ * its dimensions) stay empty: "" strings, zero counts, NaN numbers. */
+typedef struct {
+    char var[64];
+    char format[32];        /* "classic", "64-bit offset", "64-bit data (CDF-5)", "netCDF-4",
+                               "netCDF-4 classic model" */
+    char type[16];          /* stored type of the variable: "short", "float", ... */
+    int ndims;
+    dsc_io_dim_t dims[DSC_IO_MAX_DIMS]; /* in file order */
+    const char *layout;     /* static: "grid", "sites", "single point"; NULL when unknown */
+    dsc_io_axis_t lat, lon; /* grid axes; for sites lat.n is the number of sites */
+    char time_name[64];     /* the time coordinate variable */
+    char time_units[128];   /* its units attribute (or the override) */
+    char calendar[64];      /* its calendar attribute (or the override); "" when absent */
+    char units[128];        /* the variable's units attribute (or the override) */
+    char units_to[32];      /* what the values become: "degC", or the raw units */
+    double unit_scale, unit_offset; /* converted = unpacked * unit_scale + unit_offset */
+    int packed;             /* scale_factor or add_offset present */
+    double scale_factor, add_offset;
+    int fill_kind;          /* 0 none, 1 _FillValue attribute, 2 netCDF's default fill,
+                               3 an attribute no stored value can equal (NaN on a short) */
+    double fill;            /* in the stored (packed) type */
+    size_t nmissing_value;
+    double missing_value[8];
+    int has_valid_min, has_valid_max;
+    double valid_min, valid_max;
+    int valid_unpacked;     /* 1: the valid range is in unpacked units */
+    dsc_field_t *field;     /* the decoded field, owned; NULL when the file is refused */
+    size_t nvalues, nmissing; /* in field */
+    double vmin, vmax;      /* smallest and largest decoded value, NaN when none */
+    int status;             /* DSC_OK, or the code dsc_io_read gives */
+    char problem[1024];     /* why it would be refused; "" when read */
+    char candidates[512];   /* the file's temperature-like variables, comma-separated */
+} dsc_io_info_t;
+
+/* Describes variable var of path (var NULL: the file's first temperature-like variable, see
+ * dsc_io_temperature_vars) with the overrides opts (may be NULL): the stored metadata, then
+ * the whole variable read with dsc_io_read. Returns info->status: DSC_OK when the variable
+ * reads, else the code and message dsc_io_read gives (also in info->problem), with every
+ * section the file reached still filled. Release with dsc_io_info_clear(). */
+int dsc_io_describe(dsc_ctx_t *ctx, const char *path, const char *var,
+                    const dsc_read_opts_t *opts, dsc_io_info_t *info);
+/* Frees info->field and zeroes info; NULL is accepted. */
+void dsc_io_info_clear(dsc_io_info_t *info);
+
+/* Names of the variables of path that look like temperatures: numeric, with at least one
+ * dimension, not a coordinate or bounds variable, and with units that
+ * dsc_units_to_celsius knows or a standard_name that contains "temperature". In file
+ * order; none is *n = 0 (not an error). The caller owns them: dsc_io_paths_free(). Errors
+ * as dsc_io_read for a file that cannot be opened. */
+int dsc_io_temperature_vars(dsc_ctx_t *ctx, const char *path, char ***names, size_t *n);
+
 /* Expands a shell glob pattern into sorted paths. No match is DSC_ERR_IO naming the
  * pattern. The caller owns *paths and each string: dsc_io_paths_free(). */
 int dsc_io_glob(dsc_ctx_t *ctx, const char *pattern, char ***paths, size_t *n);
@@ -152,6 +233,16 @@ int dsc_io_write_series_nc(dsc_ctx_t *ctx, const char *path, dsc_calendar_t cal,
 int dsc_io_write_map_nc(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid,
                         const double *values, const char *name, const char *long_name,
                         const char *units, const char *period, const dsc_nc_meta_t *meta);
+
+/* Writes a whole field as CF NetCDF: the variable field->name in field->units (float, with
+ * _FillValue where a value is NaN), time in "days since <first year>-01-01" with the
+ * field's calendar, and the grid: (time, lat, lon) with 1-D coordinates for a rectilinear
+ * grid; for points a CF timeSeries (time, site) with lat(site), lon(site) and site_name
+ * (cf_role timeseries_id) when the points have names. dsc_io_read gives the field back.
+ * Dates must be valid and strictly increasing (DSC_ERR_USAGE otherwise); meta may be NULL.
+ * The field is borrowed. Atomic. */
+int dsc_io_write_field_nc(dsc_ctx_t *ctx, const char *path, const dsc_field_t *field,
+                          const dsc_nc_meta_t *meta);
 
 /* Writes the same map as a single-band Float32 GeoTIFF in EPSG:4326 with NaN as nodata
  * (north-up: rows from the northernmost latitude). Atomic. */

@@ -33,11 +33,15 @@ typedef struct {
     size_t patience;                 /* epochs without validation improvement before
                                         stopping; the best weights are restored */
     uint64_t seed;                   /* initial weights and batch order */
-    char rule[32];                   /* learning rule: "backprop", or "feedback_alignment"
-                                        (fixed random feedback matrices replace W^T going
-                                        backwards; Lillicrap et al. 2016). Other rules
-                                        reviewed by Lillicrap et al. 2020 are meant to be
-                                        added as src/nn/rule_<name>.c */
+    char rule[32];                   /* learning rule (Lillicrap et al. 2020 review them):
+                                        "backprop"; "feedback_alignment" (fixed random
+                                        matrices replace W^T going backwards);
+                                        "node_perturbation" (units nudged by +-1e-3, each
+                                        row's loss change correlated with its nudges);
+                                        "weight_perturbation" (all parameters nudged by
+                                        +-1e-3, one loss change per batch); "dtp"
+                                        (difference target propagation with learned
+                                        inverses). Details in src/nn/rule_<name>.c */
 } dsc_nn_config_t;
 
 /* Fills cfg with defaults: one hidden layer of 16 tanh units, adam, rate 1e-3, batch 64,
@@ -46,6 +50,10 @@ typedef struct {
 void dsc_nn_config_default(dsc_nn_config_t *cfg);
 /* Parses "tanh", "relu", "sigmoid", "linear". DSC_ERR_CONFIG on anything else. */
 int dsc_nn_activation_parse(dsc_ctx_t *ctx, const char *name, dsc_activation *out);
+/* DSC_OK when name is a learning rule (see dsc_nn_config_t.rule); DSC_ERR_CONFIG with a
+ * message naming it and listing the rules otherwise, so a configuration can be checked
+ * before any training starts. */
+int dsc_nn_rule_check(dsc_ctx_t *ctx, const char *name);
 
 typedef struct dsc_nn dsc_nn_t;
 
@@ -107,7 +115,8 @@ int dsc_nn_evaluate(dsc_ctx_t *ctx, const dsc_nn_t *nn, const double *x, const d
  * and the layer computes a_out = f(a_in W_l + b_l) on standardised values. A network
  * rebuilt with dsc_nn_create() from the same sizes and config, then given the same
  * parameters and scaling, predicts identically (a feedback-alignment network also redraws
- * the same feedback matrices from cfg->seed, so it can even continue training). */
+ * the same feedback matrices from cfg->seed, so it can even continue training; a dtp
+ * network starts its learned inverses afresh). Saving to a file: dsc/nn_io.h. */
 size_t dsc_nn_n_inputs(const dsc_nn_t *nn);
 size_t dsc_nn_n_outputs(const dsc_nn_t *nn);
 size_t dsc_nn_n_layers(const dsc_nn_t *nn);

@@ -31,11 +31,12 @@ typedef struct {
     const double *band_hi; /* both or neither, n values each, NaN breaks the band */
 } dsc_plot_line_t;
 
-/* A time-series figure with a date axis labelled in years (in months for spans under a
- * year or two), a y label (give the units, e.g. "Daily maximum temperature (°C)") and a
- * legend in a free corner of the data area, or above it when no corner is free. Bands are
- * drawn under every line, lines in the order given. nlines == 0 is DSC_ERR_USAGE; lines
- * without a single finite point still give a figure (axes and "no valid data"). */
+/* A time-series figure with a date axis labelled in years, titled "Year" (in months for
+ * spans under a few years, titled "Date"), a y label (give the units, e.g. "Daily maximum
+ * temperature (°C)") and a legend in a free corner of the data area, or above it when no
+ * corner is free. Bands are drawn under every line, lines in the order given. nlines == 0
+ * is DSC_ERR_USAGE; lines without a single finite point still give a figure (axes and "no
+ * valid data"). */
 int dsc_plot_series(dsc_ctx_t *ctx, const char *path, const char *title, const char *ylabel,
                     const dsc_plot_line_t *lines, size_t nlines, int width, int height);
 
@@ -74,14 +75,9 @@ int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, cons
 
 /* A map of values (nlat x nlon, row-major) on a rectilinear grid with a colour bar.
  * diverging != 0 selects a diverging scale centred on zero (changes, biases); otherwise a
- * sequential one. mark_lat/mark_lon mark the city (NaN = no marker).
- * Each cell is a rectangle whose edges lie halfway between centres; the projection is plate
- * carree with x stretched by cos(mean latitude). NaN cells are grey and hatched ("no data"
- * under the colour bar). The colour bar runs over round limits covering every finite value,
- * symmetric about zero when diverging. units (e.g. "degC", shown as °C) labels the colour
- * bar. A point grid (DSC_GRID_POINTS) is drawn as coloured dots. The marker is labelled with
- * its coordinates. No finite value at all is DSC_ERR_RANGE; an empty grid, NULL coordinates
- * or non-finite coordinates are DSC_ERR_USAGE. */
+ * sequential one. mark_lat/mark_lon mark the city (NaN = no marker), labelled with its
+ * coordinates. Drawn as dsc_plot_map_with_options with the defaults described there
+ * (borders from the installed gmt-dcw data when there is any). */
 int dsc_plot_map(dsc_ctx_t *ctx, const char *path, const char *title, const char *units,
                  const dsc_grid_t *grid, const double *values, int diverging,
                  double mark_lat, double mark_lon, int width, int height);
@@ -92,6 +88,61 @@ int dsc_plot_map_marked(dsc_ctx_t *ctx, const char *path, const char *title,
                         const char *units, const dsc_grid_t *grid, const double *values,
                         int diverging, const char *mark_label, double mark_lat,
                         double mark_lon, int width, int height);
+
+/* Country and province outlines from the Digital Chart of the World for GMT (dcw-gmt.nc,
+ * Debian package gmt-dcw), opened once and shared by the maps of a run: each country's
+ * coordinates are read on first use and kept. Not for use by two threads at once. */
+typedef struct dsc_plot_borders dsc_plot_borders_t;
+
+/* Opens the border data at path (NULL or "" = the installed file). No installed file, or
+ * one that cannot be opened, is DSC_ERR_IO naming it; a file without outlines is
+ * DSC_ERR_FORMAT. The caller owns *out: dsc_plot_borders_close(). */
+int dsc_plot_borders_open(dsc_ctx_t *ctx, const char *path, dsc_plot_borders_t **out);
+/* Closes it; NULL is accepted. */
+void dsc_plot_borders_close(dsc_plot_borders_t *b);
+
+/* What a map shows besides the values. Zero-initialise, then set what you need; the
+ * marker must be set (NaN for none) since 0, 0 is a place. */
+typedef struct {
+    const char *mark_label; /* the marker's label; NULL = its coordinates */
+    double mark_lat;        /* the city, degrees north; NaN = no marker */
+    double mark_lon;        /* degrees east, any turn (-180..180 or 0..360) */
+    const char *borders;    /* Digital Chart of the World file for GMT (dcw-gmt.nc, Debian
+                               package gmt-dcw); NULL = the installed one; "" = no borders */
+    dsc_plot_borders_t *border_data; /* opened border data to use instead of opening
+                               `borders` for this map (faster for many maps); borrowed */
+    const char *highlight;  /* comma-separated DCW codes outlined thick (e.g. "CN.BJ" for
+                               Beijing municipality, "DE" for a country); NULL = none.
+                               The province holding the marker is always outlined thick. */
+} dsc_plot_map_options_t;
+
+/* A map of values (nlat x nlon, row-major) on a rectilinear grid, or at points
+ * (DSC_GRID_POINTS, drawn as coloured dots), with a colour bar.
+ *
+ * Projection: Lambert azimuthal equal-area centred on the grid's extent, through PROJ. The
+ * frame is the grid's projected extent with a small margin, widened where needed so it is
+ * never much taller than wide or wider than tall; the land around the grid shows there.
+ * Each cell is the quadrilateral between its projected corners (edges halfway between
+ * centres). NaN cells are grey and hatched ("no data" under the colour bar). A graticule of
+ * meridians and parallels at round steps is labelled in degrees along the left and bottom
+ * edges. Country outlines (with coasts), provinces of the largest countries, and
+ * highlighted units come from the DCW file; when it is missing or unreadable the map is
+ * drawn without them and a DSC_LOG_WARN message naming the file is logged.
+ *
+ * Colours: diverging != 0 selects a blue-white-red scale symmetric about zero (changes,
+ * biases); otherwise a viridis-like sequential one. The colour bar runs over round limits
+ * covering every finite value and is labelled with units (e.g. "degC", shown as °C).
+ *
+ * options may be NULL (no marker, installed borders, nothing highlighted). No finite value
+ * at all is DSC_ERR_RANGE; an empty grid, NULL coordinates or non-finite coordinates are
+ * DSC_ERR_USAGE; a projection PROJ cannot set up is DSC_ERR_INTERNAL. Meant for regional
+ * maps: a grid reaching the far side of the globe from its centre loses the cells PROJ
+ * cannot place. Not thread-safe when netCDF-C is built without thread safety (the border
+ * file is read through it). */
+int dsc_plot_map_with_options(dsc_ctx_t *ctx, const char *path, const char *title,
+                              const char *units, const dsc_grid_t *grid,
+                              const double *values, int diverging,
+                              const dsc_plot_map_options_t *options, int width, int height);
 
 /* The palette shared by every figure (colour-blind safe, Okabe-Ito: black, orange, blue,
  * bluish green, vermillion, sky blue, reddish purple, yellow); index wraps after 8. */

@@ -64,4 +64,52 @@ double dsc_stats_quantile(const double *x, size_t n, double p);
 void dsc_stats_annual_cycle(dsc_calendar_t cal, const dsc_date_t *dates, const double *x,
                             size_t n, double out[366]);
 
+/* ---- years, seasons and trends ------------------------------------------------------- */
+
+/* Annual means: out[y] (y < nyears) is the mean of the finite values dated in year
+ * year0 + y, or NaN when fewer than min_coverage (a fraction 0..1, clamped) of that year's
+ * calendar days have one, so a year cut short at either end of a series drops out instead
+ * of leaning towards the season it holds. Dates not valid in cal are skipped; any order. */
+void dsc_stats_annual_means(dsc_calendar_t cal, const dsc_date_t *dates, const double *x,
+                            size_t n, double min_coverage, int year0, size_t nyears,
+                            double *out);
+
+/* Seasons: DSC_SEASON_DJF (December of the year before, January, February), MAM, JJA, SON. */
+enum { DSC_SEASON_DJF = 0, DSC_SEASON_MAM = 1, DSC_SEASON_JJA = 2, DSC_SEASON_SON = 3 };
+/* "DJF", "MAM", "JJA", "SON" (static storage; "?" for another number). */
+const char *dsc_stats_season_name(int season);
+/* Seasonal means year by year: out[y * 4 + s] (nyears x 4, row-major) is the mean of season s
+ * of season year year0 + y, where the season year of DJF is that of its January and
+ * February, so DJF of Y takes December of Y - 1. NaN when fewer than min_coverage (0..1,
+ * clamped) of the season's calendar days (90, 91 or 92; 90 in 360_day) have a finite value,
+ * so the first winter of a series starting in January is NaN, not a January-February mean.
+ * Dates not valid in cal are skipped; any order. */
+void dsc_stats_seasonal_means(dsc_calendar_t cal, const dsc_date_t *dates, const double *x,
+                              size_t n, double min_coverage, int year0, size_t nyears,
+                              double *out);
+
+/* A linear trend with its confidence interval. Slopes are per decade, in the unit of the
+ * input per 10 years (K/decade). */
+typedef struct {
+    size_t nyears;  /* annual means used */
+    double level;   /* confidence level of the interval, e.g. 0.95 */
+    double slope;   /* OLS slope, per decade */
+    double se;      /* its standard error, per decade */
+    double ci_low;  /* slope - t se, with t the (1 + level)/2 quantile of Student's t with
+                       nyears - 2 degrees of freedom */
+    double ci_high; /* slope + t se */
+} dsc_trend_t;
+
+/* Trend of annual means: means[y] belongs to year year0 + y (NaN years are left out, so
+ * gaps are fine). Fewer than 3 finite years is DSC_ERR_RANGE, a level outside (0, 1)
+ * DSC_ERR_USAGE; *out is unchanged then. */
+int dsc_stats_trend(dsc_ctx_t *ctx, const double *means, int year0, size_t nyears,
+                    double level, dsc_trend_t *out);
+
+/* Student's t distribution with df > 0 degrees of freedom (df need not be whole): the CDF
+ * at t, and the p-quantile for p in (0, 1), both accurate to about 1e-12 relative. NaN for
+ * arguments outside those ranges. */
+double dsc_stats_t_cdf(double t, double df);
+double dsc_stats_t_quantile(double p, double df);
+
 #endif

@@ -53,6 +53,10 @@ dsc_date_t dsc_date_from_days(dsc_calendar_t cal, int64_t days);
 int dsc_date_compare(dsc_date_t a, dsc_date_t b);
 /* Writes "YYYY-MM-DD" (years outside 0..9999 get a sign or more digits) into buf. */
 void dsc_date_format(dsc_date_t d, char *buf, size_t size);
+/* Writes the date and time of day the way `ncdump -t` prints it: "YYYY-MM-DD", then
+ * " HH", " HH:MM", " HH:MM:SS" or " HH:MM:S.ffffff" as far as the time of day needs (nothing
+ * at midnight), e.g. "2006-12-16 12". The time is rounded to the microsecond. */
+void dsc_datetime_format(dsc_date_t d, char *buf, size_t size);
 /* Parses "YYYY-MM-DD" or "YYYYMMDD" (no time). DSC_ERR_FORMAT when it is not a date. */
 int dsc_date_parse(dsc_ctx_t *ctx, const char *text, dsc_date_t *out);
 

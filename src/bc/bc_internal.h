@@ -46,6 +46,19 @@ struct bc_method {
                  double *out);
 };
 
+/* fit.c: the method of cfg from the table, or NULL; the error for an unknown one. */
+const bc_method_t *bc_method_find(const dsc_bc_config_t *cfg);
+int bc_method_unknown(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg);
+/* n positions (at least one int), NULL with DSC_ERR_NOMEM. */
+int *bc_positions_alloc(dsc_ctx_t *ctx, size_t n);
+/* dsc_bc_fit and dsc_bc_apply with the positions in the year already computed (with
+ * bc_positions, for cfg's grouping and cal), so that a field's cells share them. */
+int bc_fit_positions(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                     const double *ref, const int *ref_pos, size_t n_ref, const double *hist,
+                     const int *hist_pos, size_t n_hist, dsc_bc_t **out);
+int bc_apply_positions(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
+                       size_t n, double *out);
+
 /* config.c */
 int bc_config_check(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg);
 int bc_config_string_is(const char *field, size_t size, const char *name);

@@ -19,7 +19,7 @@ static const bc_method_t *const methods[] = {
 
 #define NMETHODS (sizeof methods / sizeof methods[0])
 
-static const bc_method_t *method_find(const dsc_bc_config_t *cfg)
+const bc_method_t *bc_method_find(const dsc_bc_config_t *cfg)
 {
     for (size_t i = 0; i < NMETHODS; i++)
         if (bc_config_string_is(cfg->method, sizeof cfg->method, methods[i]->name))
@@ -27,24 +27,21 @@ static const bc_method_t *method_find(const dsc_bc_config_t *cfg)
     return NULL;
 }
 
-static int *positions_alloc(dsc_ctx_t *ctx, size_t n)
+int bc_method_unknown(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg)
+{
+    return dsc_error(ctx, DSC_ERR_CONFIG,
+                     "bias correction method '%s': unknown (expected eqm, qdm, dqm, "
+                     "linear_scaling, variance_scaling or delta)",
+                     cfg->method);
+}
+
+int *bc_positions_alloc(dsc_ctx_t *ctx, size_t n)
 {
     if (n > SIZE_MAX / sizeof(int)) {
         dsc_error(ctx, DSC_ERR_NOMEM, "bias correction: %zu values is too many", n);
         return NULL;
     }
-    return dsc_malloc(ctx, n * sizeof(int), "bias correction positions");
-}
-
-/* Groups one series by position in the year; what names it in messages. */
-static int group_series(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *x,
-                        const dsc_date_t *dates, size_t n, const char *what, int *pos,
-                        bc_buckets_t *b)
-{
-    int rc = bc_positions(ctx, bc->cfg.grouping, bc->cal, dates, n, what, pos);
-    if (rc != DSC_OK)
-        return rc;
-    return bc_buckets_build(ctx, bc->ngroups, x, pos, n, b);
+    return dsc_malloc(ctx, (n ? n : 1) * sizeof(int), "bias correction positions");
 }
 
 /* The layout fields of a new correction, with the checks that need the calendar. */
@@ -65,27 +62,28 @@ static int layout_set(dsc_ctx_t *ctx, dsc_bc_t *bc, const dsc_bc_config_t *cfg, 
     return DSC_OK;
 }
 
-int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal, const double *ref,
-               const dsc_date_t *ref_dates, size_t n_ref, const double *hist,
-               const dsc_date_t *hist_dates, size_t n_hist, dsc_bc_t **out)
+/* The checks every fit starts with; *method gets the method of cfg. */
+static int fit_check(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, const bc_method_t **method)
+{
+    int rc = bc_config_check(ctx, cfg);
+    if (rc != DSC_OK)
+        return rc;
+    *method = bc_method_find(cfg);
+    return *method ? DSC_OK : bc_method_unknown(ctx, cfg);
+}
+
+int bc_fit_positions(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                     const double *ref, const int *ref_pos, size_t n_ref, const double *hist,
+                     const int *hist_pos, size_t n_hist, dsc_bc_t **out)
 {
     dsc_bc_t *bc = NULL;
-    int *pos = NULL;
     bc_buckets_t rb = {0}, hb = {0};
+    const bc_method_t *method = NULL;
     int rc;
 
-    if (!out || !cfg || (n_ref && (!ref || !ref_dates)) || (n_hist && (!hist || !hist_dates)))
-        return dsc_error(ctx, DSC_ERR_USAGE, "bias correction fit: missing argument");
     *out = NULL;
-    if ((rc = bc_config_check(ctx, cfg)) != DSC_OK)
+    if ((rc = fit_check(ctx, cfg, &method)) != DSC_OK)
         return rc;
-    const bc_method_t *method = method_find(cfg);
-    if (!method)
-        return dsc_error(ctx, DSC_ERR_CONFIG,
-                         "bias correction method '%s': unknown (expected eqm, qdm, dqm, "
-                         "linear_scaling, variance_scaling or delta)",
-                         cfg->method);
-
     bc = dsc_calloc(ctx, 1, sizeof *bc, "bias correction");
     if (!bc)
         return DSC_ERR_NOMEM;
@@ -94,13 +92,12 @@ int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal, c
         goto fail;
 
     rc = DSC_ERR_NOMEM;
-    pos = positions_alloc(ctx, n_ref > n_hist ? n_ref : n_hist);
     bc->ref_mean = dsc_malloc(ctx, bc->ngroups * sizeof *bc->ref_mean, "bias correction");
     bc->hist_mean = dsc_malloc(ctx, bc->ngroups * sizeof *bc->hist_mean, "bias correction");
-    if (!pos || !bc->ref_mean || !bc->hist_mean)
+    if (!bc->ref_mean || !bc->hist_mean)
         goto fail;
-    if ((rc = group_series(ctx, bc, ref, ref_dates, n_ref, "ref", pos, &rb)) != DSC_OK ||
-        (rc = group_series(ctx, bc, hist, hist_dates, n_hist, "hist", pos, &hb)) != DSC_OK)
+    if ((rc = bc_buckets_build(ctx, bc->ngroups, ref, ref_pos, n_ref, &rb)) != DSC_OK ||
+        (rc = bc_buckets_build(ctx, bc->ngroups, hist, hist_pos, n_hist, &hb)) != DSC_OK)
         goto fail;
 
     /* Every method needs to know which groups have data, and most need the means. */
@@ -122,9 +119,46 @@ int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal, c
 fail:
     bc_buckets_free(&rb);
     bc_buckets_free(&hb);
-    free(pos);
     dsc_bc_destroy(bc);
     return rc;
+}
+
+int dsc_bc_fit(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal, const double *ref,
+               const dsc_date_t *ref_dates, size_t n_ref, const double *hist,
+               const dsc_date_t *hist_dates, size_t n_hist, dsc_bc_t **out)
+{
+    const bc_method_t *method;
+    int *ref_pos = NULL, *hist_pos = NULL;
+    int rc;
+
+    if (!out || !cfg || (n_ref && (!ref || !ref_dates)) || (n_hist && (!hist || !hist_dates)))
+        return dsc_error(ctx, DSC_ERR_USAGE, "bias correction fit: missing argument");
+    *out = NULL;
+    /* Settings first: a bad setting is reported as such whatever the dates. */
+    if ((rc = fit_check(ctx, cfg, &method)) != DSC_OK)
+        return rc;
+    if (dsc_bc_group_count(cfg->grouping, cal) == 0)
+        return dsc_error(ctx, DSC_ERR_USAGE, "bias correction calendar %d: unknown", (int)cal);
+
+    ref_pos = bc_positions_alloc(ctx, n_ref);
+    hist_pos = bc_positions_alloc(ctx, n_hist);
+    if (!ref_pos || !hist_pos)
+        rc = DSC_ERR_NOMEM;
+    if (!rc)
+        rc = bc_positions(ctx, cfg->grouping, cal, ref_dates, n_ref, "ref", ref_pos);
+    if (!rc)
+        rc = bc_positions(ctx, cfg->grouping, cal, hist_dates, n_hist, "hist", hist_pos);
+    if (!rc)
+        rc = bc_fit_positions(ctx, cfg, cal, ref, ref_pos, n_ref, hist, hist_pos, n_hist, out);
+    free(ref_pos);
+    free(hist_pos);
+    return rc;
+}
+
+int bc_apply_positions(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const int *pos,
+                       size_t n, double *out)
+{
+    return n ? bc->method->apply(ctx, bc, sim, pos, n, out) : DSC_OK;
 }
 
 int dsc_bc_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const dsc_date_t *dates,
@@ -136,12 +170,12 @@ int dsc_bc_apply(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const ds
         return DSC_OK;
 
     /* Every date is checked before the first value is written, since out may alias sim. */
-    int *pos = positions_alloc(ctx, n);
+    int *pos = bc_positions_alloc(ctx, n);
     if (!pos)
         return DSC_ERR_NOMEM;
     int rc = bc_positions(ctx, bc->cfg.grouping, bc->cal, dates, n, "sim", pos);
     if (rc == DSC_OK)
-        rc = bc->method->apply(ctx, bc, sim, pos, n, out);
+        rc = bc_apply_positions(ctx, bc, sim, pos, n, out);
     free(pos);
     return rc;
 }

@@ -158,9 +158,31 @@ void bc_group_sds(const bc_buckets_t *b, size_t half, const double *mean, double
     }
 }
 
+/* The largest number of values any window holds, found by sliding the bucket counts, so a
+ * window's buffers hold one window (about window/ngroups of the series), not the series. */
+static size_t window_capacity(const bc_buckets_t *b, size_t half)
+{
+    size_t size = 0, most = 0;
+    for (size_t k = 0; k <= 2 * half; k++) {
+        size_t p = window_bucket(b, half, 0, k);
+        size += b->start[p + 1] - b->start[p];
+    }
+    most = size;
+    for (size_t g = 1; g < b->npos; g++) {
+        size_t leave = window_bucket(b, half, g - 1, 0);
+        size_t enter = window_bucket(b, half, g - 1, 2 * half + 1);
+        if (leave == enter)
+            continue;
+        size = size - (b->start[leave + 1] - b->start[leave]) +
+               (b->start[enter + 1] - b->start[enter]);
+        most = size > most ? size : most;
+    }
+    return most ? most : 1;
+}
+
 int bc_window_init(dsc_ctx_t *ctx, bc_window_t *w, const bc_buckets_t *b, size_t half)
 {
-    size_t cap = b->start[b->npos] ? b->start[b->npos] : 1;
+    size_t cap = window_capacity(b, half);
     memset(w, 0, sizeof *w);
     w->b = b;
     w->half = half;

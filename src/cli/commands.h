@@ -24,10 +24,11 @@ int dsc_cli_wants_progress(dsc_log_level level);
 void dsc_cli_report(dsc_ctx_t *ctx, int status);
 
 /* options.c: small helpers of the correct and evaluate commands. */
-/* The variable prefer (may be NULL) when the file has it, else the first that looks like a
- * temperature (tasmax, tasmin, tas, ...), into name; 0 when found, -1 when the file cannot
- * be opened or has none. */
-int dsc_cli_guess_variable(const char *path, const char *prefer, char *name, size_t size);
+/* The variable of path to read when none is named: prefer (may be NULL) when it is one of
+ * the file's temperature-like variables (dsc_io_temperature_vars), else the first of them,
+ * into name. A file with none is DSC_ERR_USAGE; one that cannot be read, its read error. */
+int dsc_cli_guess_variable(dsc_ctx_t *ctx, const char *path, const char *prefer, char *name,
+                           size_t size);
 /* A whole decimal number in [lo, hi]; 0 on success, -1 otherwise. */
 int dsc_cli_parse_int(const char *text, long lo, long hi, long *out);
 /* "Y0-Y1" (Y0 <= Y1, negative years not accepted); 0 on success, -1 otherwise. */

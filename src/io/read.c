@@ -31,7 +31,7 @@ static int check_region(dsc_ctx_t *ctx, const char *path, const dsc_region_t *r)
     return dsc_error(ctx, DSC_ERR_USAGE, "%s: unknown region kind %d", path, (int)r->kind);
 }
 
-static int open_nc(dsc_ctx_t *ctx, const char *path, int *ncid)
+int io_nc_open(dsc_ctx_t *ctx, const char *path, int *ncid)
 {
     int status = nc_open(path, NC_NOWRITE, ncid);
     if (status == NC_NOERR)
@@ -67,7 +67,7 @@ int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_reg
     if (!path || !var)
         return dsc_error(ctx, DSC_ERR_USAGE, "dsc_io_read: path and variable are required");
     if ((rc = check_region(ctx, path, region)) || (rc = io_check_classic_size(ctx, path)) ||
-        (rc = open_nc(ctx, path, &ncid)))
+        (rc = io_nc_open(ctx, path, &ncid)))
         return rc;
 
     if ((rc = io_layout_find(ctx, ncid, path, var, opts, &lay)) ||

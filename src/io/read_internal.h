@@ -62,6 +62,10 @@ typedef struct {
 /* Wraps a netCDF status into a dsc status with "path: what: netCDF message". */
 int io_nc_error(dsc_ctx_t *ctx, int status, const char *path, const char *what);
 
+/* nc_open for reading, with the failure as DSC_ERR_IO (the system refused) or
+ * DSC_ERR_FORMAT (the content is not netCDF) naming path. Call io_check_classic_size first. */
+int io_nc_open(dsc_ctx_t *ctx, const char *path, int *ncid);
+
 /* Refuses a classic (CDF-1/2/5) file shorter than its header says, since netCDF would
  * return zeros for the missing part. Other formats pass (HDF5 checks itself). */
 int io_check_classic_size(dsc_ctx_t *ctx, const char *path);

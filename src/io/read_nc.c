@@ -25,6 +25,14 @@ int io_nc_error(dsc_ctx_t *ctx, int status, const char *path, const char *what)
     return dsc_error(ctx, code, "%s: %s: %s", path, what, nc_strerror(status));
 }
 
+/* Line breaks in an attribute would split the one-line error messages that quote it. */
+static void flatten(char *s)
+{
+    for (; *s; s++)
+        if (*s == '\n' || *s == '\r')
+            *s = ' ';
+}
+
 int io_att_text(int ncid, int varid, const char *name, char *buf, size_t size)
 {
     nc_type type;
@@ -41,6 +49,7 @@ int io_att_text(int ncid, int varid, const char *name, char *buf, size_t size)
         tmp[len] = '\0';
         snprintf(buf, size, "%s", tmp);
         free(tmp);
+        flatten(buf);
         return 0;
     }
     if (type == NC_STRING && len >= 1) {
@@ -52,6 +61,7 @@ int io_att_text(int ncid, int varid, const char *name, char *buf, size_t size)
         snprintf(buf, size, "%s", strs[0] ? strs[0] : "");
         nc_free_string(len, strs);
         free(strs);
+        flatten(buf);
         return 0;
     }
     return -1;
@@ -63,7 +73,18 @@ typedef struct {
     FILE *fp;
     int version; /* 1 classic, 2 64-bit offset, 5 64-bit data */
     int bad;     /* set when the header ends early or makes no sense */
+    uint64_t size; /* of the file, bytes: no count in the header can exceed it */
 } header_reader;
+
+/* Marks the header corrupt when n entries of at least min_bytes each cannot fit in the file.
+ * netCDF allocates by these counts before it reads the entries, so a flipped byte would
+ * otherwise ask for gigabytes. */
+static int too_many(header_reader *r, uint64_t n, uint64_t min_bytes)
+{
+    if (n > r->size / min_bytes)
+        r->bad = 1;
+    return r->bad;
+}
 
 static uint64_t read_be(header_reader *r, int nbytes)
 {
@@ -88,13 +109,24 @@ static void skip_bytes(header_reader *r, uint64_t n)
 {
     if (r->bad)
         return;
-    if (n > (uint64_t)1 << 40 || fseeko(r->fp, (off_t)n, SEEK_CUR) != 0)
+    if (n > r->size || fseeko(r->fp, (off_t)n, SEEK_CUR) != 0)
         r->bad = 1;
+}
+
+/* a * b, or UINT64_MAX when that overflows: a variable larger than any file. */
+static uint64_t mul_saturate(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+static uint64_t add_saturate(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 static uint64_t padded(uint64_t n)
 {
-    return (n + 3) & ~(uint64_t)3;
+    return n > UINT64_MAX - 3 ? UINT64_MAX : (n + 3) & ~(uint64_t)3;
 }
 
 static void skip_name(header_reader *r)
@@ -119,7 +151,8 @@ static void skip_atts(header_reader *r)
     uint64_t n = read_count(r);
     if (tag == 0 && n == 0)
         return;
-    if (tag != 0x0C) {
+    /* An attribute takes at least a name length, a type and a count. */
+    if (tag != 0x0C || too_many(r, n, 12)) {
         r->bad = 1;
         return;
     }
@@ -144,8 +177,11 @@ static uint64_t classic_data_end(header_reader *r)
 
     uint64_t tag = read_be(r, 4);
     uint64_t ndims = read_count(r);
-    if ((tag != 0x0A && !(tag == 0 && ndims == 0)) || ndims > 65536)
+    /* A dimension takes at least a name length and a length. */
+    if ((tag != 0x0A && !(tag == 0 && ndims == 0)) || too_many(r, ndims, 8)) {
+        r->bad = 1;
         return 0;
+    }
     uint64_t *dimlen = calloc(ndims ? ndims : 1, sizeof *dimlen);
     if (!dimlen)
         return 0;
@@ -158,8 +194,12 @@ static uint64_t classic_data_end(header_reader *r)
     tag = read_be(r, 4);
     uint64_t nvars = read_count(r);
     uint64_t end = 0;
-    if ((tag != 0x0B && !(tag == 0 && nvars == 0)) || nvars > 1000000)
+    /* A variable: name length, rank, attribute tag and count, type, size, offset. */
+    if ((tag != 0x0B && !(tag == 0 && nvars == 0)) || too_many(r, nvars, 28)) {
         r->bad = 1;
+        free(dimlen);
+        return 0;
+    }
 
     /* One pass collects each variable's begin and unpadded size; record variables share
      * the record stride, which is the sum of their padded sizes (a lone record variable
@@ -173,7 +213,7 @@ static uint64_t classic_data_end(header_reader *r)
     for (uint64_t v = 0; v < nvars && !r->bad; v++) {
         skip_name(r);
         uint64_t nd = read_count(r);
-        if (nd > 1024) {
+        if (too_many(r, nd, 4)) {
             r->bad = 1;
             break;
         }
@@ -187,15 +227,17 @@ static uint64_t classic_data_end(header_reader *r)
             if (dimlen[id] == 0 && d == 0)
                 isrec[v] = 1;
             else
-                n *= dimlen[id];
+                n = mul_saturate(n, dimlen[id]);
         }
         skip_atts(r);
         int ts = type_size(read_be(r, 4));
+        if (ts == 0)
+            r->bad = 1;
         read_count(r); /* vsize: may be clamped for huge variables, so recomputed */
         begin[v] = read_be(r, r->version == 1 ? 4 : 8);
-        size[v] = n * (uint64_t)ts;
+        size[v] = mul_saturate(n, (uint64_t)ts);
         if (isrec[v]) {
-            recsize += padded(size[v]);
+            recsize = add_saturate(recsize, padded(size[v]));
             nrecvars++;
         }
     }
@@ -205,9 +247,12 @@ static uint64_t classic_data_end(header_reader *r)
                 recsize = size[v];
 
     for (uint64_t v = 0; v < nvars && !r->bad; v++) {
-        uint64_t e = begin[v] + size[v];
-        if (isrec[v])
-            e = numrecs == 0 || streaming ? 0 : begin[v] + (numrecs - 1) * recsize + size[v];
+        uint64_t e = add_saturate(begin[v], size[v]);
+        if (isrec[v] && (numrecs == 0 || streaming))
+            e = 0;
+        else if (isrec[v])
+            e = add_saturate(add_saturate(begin[v], mul_saturate(numrecs - 1, recsize)),
+                             size[v]);
         if (e > end)
             end = e;
     }
@@ -220,10 +265,13 @@ static uint64_t classic_data_end(header_reader *r)
 
 int io_check_classic_size(dsc_ctx_t *ctx, const char *path)
 {
-    header_reader r = {NULL, 0, 0};
+    header_reader r = {NULL, 0, 0, 0};
+    struct stat st;
     r.fp = fopen(path, "rb");
     if (!r.fp)
         return dsc_error(ctx, DSC_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fileno(r.fp), &st) == 0 && st.st_size > 0)
+        r.size = (uint64_t)st.st_size;
 
     unsigned char magic[4];
     int rc = DSC_OK;
@@ -233,12 +281,11 @@ int io_check_classic_size(dsc_ctx_t *ctx, const char *path)
     if (r.version != 1 && r.version != 2 && r.version != 5)
         goto done;
 
-    uint64_t end = classic_data_end(&r);
-    struct stat st;
-    if (r.bad) {
+    uint64_t end = r.size ? classic_data_end(&r) : 0;
+    if (r.bad || r.size == 0) {
         rc = dsc_error(ctx, DSC_ERR_FORMAT, "%s: the netCDF header is cut short or corrupt",
                        path);
-    } else if (fstat(fileno(r.fp), &st) == 0 && (uint64_t)st.st_size < end) {
+    } else if (r.size < end) {
         rc = dsc_error(ctx, DSC_ERR_FORMAT,
                        "%s: file is truncated: %lld bytes, its header describes %llu",
                        path, (long long)st.st_size, (unsigned long long)end);

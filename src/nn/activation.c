@@ -24,8 +24,17 @@ static void linear_derivative(const double *a, double *delta, size_t n)
 
 static void tanh_forward(double *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        v[i] = tanh(v[i]);
+    /* tanh|z| = (1 - e) / (1 + e) with e = exp(-2|z|): glibc's tanh goes through expm1 and
+     * took three quarters of the training time of a small network, exp is several times
+     * cheaper. The absolute error stays within a few 1e-16 (relative error grows only for
+     * |z| below ~1e-3, where 1e-16 absolute is still far below anything a network
+     * resolves); exp never overflows here and underflows to tanh = +-1 for |z| > ~370.
+     * copysign rather than a test on the sign: pre-activations change sign at random, and
+     * the mispredicted branch cost a third of the loop. */
+    for (size_t i = 0; i < n; i++) {
+        double e = exp(-2.0 * fabs(v[i]));
+        v[i] = copysign((1.0 - e) / (1.0 + e), v[i]);
+    }
 }
 
 static void tanh_derivative(const double *a, double *delta, size_t n)

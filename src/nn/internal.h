@@ -67,7 +67,9 @@ struct dsc_nn {
     double *y_mean, *y_sd;              /* n_outputs: standardisation of the targets */
     const dsc_nn_optimizer_t *optimizer;
     const struct dsc_nn_rule *rule;
-    double *rule_state;                 /* fixed per-network data of the rule, or NULL */
+    double *rule_state;                 /* per-network data of the rule, or NULL: fixed
+                                           (feedback matrices) or learned (the inverse
+                                           mappings of dtp) */
     size_t n_rule_state;
     dsc_rng_t rng;                      /* the network's own stream: init, then batches */
 };
@@ -85,6 +87,7 @@ typedef struct {
     double *target;                /* rows x n_outputs, standardised */
     double *delta[2];              /* rows x max_units, alternated going backwards */
     double *ones;                  /* rows ones, for bias sums by dgemv */
+    double *scratch;               /* the rule's work_size(nn, rows) doubles, or NULL */
 } dsc_nn_work_t;
 
 int dsc_nn_work_create(dsc_ctx_t *ctx, const dsc_nn_t *nn, size_t rows, dsc_nn_work_t *w);
@@ -131,19 +134,65 @@ int dsc_nn_total_error(dsc_ctx_t *ctx, const dsc_nn_t *nn, dsc_nn_work_t *w, con
 /* ---- learning rules (rule.c, rule_*.c) --------------------------------------------------
  * A rule turns one batch (w->act[0], w->target, `rows` rows) into a descent direction for
  * the parameters (grad, overwritten, same layout as params) and the batch loss before the
- * update. state_size/state_init (either may be NULL) give the rule fixed data drawn once
- * when the network is created, e.g. feedback matrices. */
+ * update. state_size/state_init (either may be NULL) give the rule per-network data set up
+ * once when the network is created, e.g. feedback matrices; work_size (may be NULL) the
+ * doubles of w->scratch it needs for a batch of `rows` rows. Rules that draw random
+ * numbers draw them from nn->rng, after the batch order, so a seed fixes them too. */
 typedef struct dsc_nn_rule {
     const char *name;
     size_t (*state_size)(const dsc_nn_t *nn);
     void (*state_init)(const dsc_nn_t *nn, double *state, dsc_rng_t *rng);
+    size_t (*work_size)(const dsc_nn_t *nn, size_t rows);
     int (*gradient)(dsc_ctx_t *ctx, dsc_nn_t *nn, dsc_nn_work_t *w, size_t rows,
                     double *grad, double *loss);
 } dsc_nn_rule_t;
 
 extern const dsc_nn_rule_t dsc_nn_rule_backprop;
 extern const dsc_nn_rule_t dsc_nn_rule_feedback_alignment;
+extern const dsc_nn_rule_t dsc_nn_rule_node_perturbation;
+extern const dsc_nn_rule_t dsc_nn_rule_weight_perturbation;
+extern const dsc_nn_rule_t dsc_nn_rule_dtp;
 const dsc_nn_rule_t *dsc_nn_rule_find(const char *name);
+/* Writes the rule names in table order, separated by ", ", into buf (truncated to size,
+ * size > 0), for messages. */
+void dsc_nn_rule_names(char *buf, size_t size);
+
+/* Units summed over the dense layers' outputs (hidden layers and the output layer). */
+size_t dsc_nn_total_units(const dsc_nn_t *nn);
+/* Fills v[0..n) with +-scale, signs fair and independent, 64 per draw of rng. */
+void dsc_nn_random_signs(dsc_rng_t *rng, double *v, size_t n, double scale);
+
+/* The deterministic cores of the rules that draw random numbers, for the tests to check
+ * against hand-worked values with chosen noise. The rules themselves draw the noise and
+ * call these.
+ *
+ * Node perturbation: noise holds the pre-activation perturbations, layer after layer, each
+ * rows x n_out (dsc_nn_total_units(nn) * rows values); sigma is their standard deviation
+ * (the rule draws +-sigma; any zero-mean noise of that variance gives the same estimator).
+ * Needs w->scratch (work_size). */
+int dsc_nn_node_perturbation_estimate(dsc_ctx_t *ctx, const dsc_nn_t *nn, dsc_nn_work_t *w,
+                                      size_t rows, const double *noise, double sigma,
+                                      double *grad, double *loss);
+/* Weight perturbation: noise holds one perturbation per parameter (n_params, params
+ * layout); sigma is its standard deviation. Needs w->scratch. */
+int dsc_nn_weight_perturbation_estimate(dsc_ctx_t *ctx, const dsc_nn_t *nn, dsc_nn_work_t *w,
+                                        size_t rows, const double *noise, double sigma,
+                                        double *grad, double *loss);
+/* Difference target propagation, forward half: the descent direction of the forward
+ * parameters from the layer targets made with the current inverse mappings (nothing is
+ * drawn, nothing learned). Needs w->scratch. */
+int dsc_nn_dtp_direction(dsc_ctx_t *ctx, const dsc_nn_t *nn, dsc_nn_work_t *w, size_t rows,
+                         double *grad, double *loss);
+/* Difference target propagation, inverse half: the gradient of the reconstruction loss of
+ * every inverse mapping (grad_inv: dsc_nn_dtp_n_inverse() values, the inverse layout) for
+ * the corrupted activations act[k] + noise[k] (noise: for k = 1 .. n_layers - 1, rows x
+ * n_in of dense layer k, one after the other), given a forward pass in w->act. *loss_inv is
+ * the reconstruction loss. Needs w->scratch. */
+int dsc_nn_dtp_inverse_gradient(dsc_ctx_t *ctx, const dsc_nn_t *nn, dsc_nn_work_t *w,
+                                size_t rows, const double *noise, double *grad_inv,
+                                double *loss_inv);
+/* Number of inverse-mapping parameters at the start of a dtp network's rule_state. */
+size_t dsc_nn_dtp_n_inverse(const dsc_nn_t *nn);
 
 /* ---- standardisation (standardize.c) ---------------------------------------------------- */
 /* Column means and population standard deviations of an n x p matrix; sd 1 for constant

@@ -44,10 +44,12 @@ static int check_config(dsc_ctx_t *ctx, const dsc_nn_config_t *cfg)
         !dsc_nn_optimizer_find(cfg->optimizer))
         return dsc_error(ctx, DSC_ERR_CONFIG, "nn config: optimizer \"%.*s\" is unknown (use "
                          "adam or sgd)", (int)sizeof cfg->optimizer, cfg->optimizer);
-    if (!string_ok(cfg->rule, sizeof cfg->rule) || !dsc_nn_rule_find(cfg->rule))
+    if (!string_ok(cfg->rule, sizeof cfg->rule) || !dsc_nn_rule_find(cfg->rule)) {
+        char names[256];
+        dsc_nn_rule_names(names, sizeof names);
         return dsc_error(ctx, DSC_ERR_CONFIG, "nn config: learning rule \"%.*s\" is unknown "
-                         "(use backprop or feedback_alignment)", (int)sizeof cfg->rule,
-                         cfg->rule);
+                         "(use %s)", (int)sizeof cfg->rule, cfg->rule, names);
+    }
     if (!(cfg->learning_rate > 0.0) || !isfinite(cfg->learning_rate))
         return dsc_error(ctx, DSC_ERR_CONFIG, "nn config: learning rate %g must be > 0",
                          cfg->learning_rate);

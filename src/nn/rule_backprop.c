@@ -19,4 +19,4 @@ static int backprop_gradient(dsc_ctx_t *ctx, dsc_nn_t *nn, dsc_nn_work_t *w, siz
     return dsc_nn_backward(ctx, nn, w, rows, back, grad);
 }
 
-const dsc_nn_rule_t dsc_nn_rule_backprop = {"backprop", NULL, NULL, backprop_gradient};
+const dsc_nn_rule_t dsc_nn_rule_backprop = {"backprop", NULL, NULL, NULL, backprop_gradient};

@@ -50,4 +50,5 @@ static int feedback_gradient(dsc_ctx_t *ctx, dsc_nn_t *nn, dsc_nn_work_t *w, siz
 }
 
 const dsc_nn_rule_t dsc_nn_rule_feedback_alignment = {"feedback_alignment", feedback_size,
-                                                      feedback_init, feedback_gradient};
+                                                      feedback_init, NULL,
+                                                      feedback_gradient};

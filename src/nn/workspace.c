@@ -25,6 +25,12 @@ int dsc_nn_work_create(dsc_ctx_t *ctx, const dsc_nn_t *nn, size_t rows, dsc_nn_w
         goto fail;
     for (size_t r = 0; r < rows; r++)
         w->ones[r] = 1.0;
+    if (nn->rule->work_size) {
+        w->scratch = dsc_calloc(ctx, nn->rule->work_size(nn, rows), sizeof(double),
+                                "nn rule workspace");
+        if (!w->scratch)
+            goto fail;
+    }
     return DSC_OK;
 
 fail:
@@ -42,5 +48,6 @@ void dsc_nn_work_free(dsc_nn_work_t *w)
     free(w->delta[0]);
     free(w->delta[1]);
     free(w->ones);
+    free(w->scratch);
     *w = (dsc_nn_work_t){0};
 }

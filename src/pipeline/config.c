@@ -505,17 +505,22 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
 
 /* Reports keys nothing read. A section for a region that has a region file but is not in
  * this run's list (e.g. left out with --set pipeline.regions=...) is not a mistake. */
-static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_root)
+static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_root,
+                           char (*regions)[64], int nreg)
 {
     for (size_t i = 0; i < ini->n; i++) {
         dsc_ini_entry_t *e = &ini->entries[i];
+        if (e->used)
+            continue;
+        int in_run = 0;
+        for (int r = 0; r < nreg && !in_run; r++)
+            in_run = strcasecmp(regions[r], e->section) == 0;
         char rpath[2 * DSC_PATH_MAX + 128];
         snprintf(rpath, sizeof rpath, "%s/%s.ini", region_root, e->section);
-        if (!e->used && access(rpath, R_OK) == 0)
+        if (!in_run && access(rpath, R_OK) == 0)
             continue;
-        if (!e->used)
-            problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key,
-                    e->section);
+        problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key,
+                e->section);
     }
 }
 
@@ -617,7 +622,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         load_job(&pr, ini, regions[r], vars ? vars : "tasmax", job);
     }
     load_globals(&pr, ini, p);
-    report_unknown(&pr, ini, region_root);
+    report_unknown(&pr, ini, region_root, regions, nreg);
     dsc_ini_destroy(ini);
     if (pr.count) {
         dsc_pipeline_destroy(p);

@@ -1,6 +1,11 @@
 /* figures.c - the figures of one member: time series (historical and future), Taylor
- * diagram, histogram, learning curve and, for gridded regions, maps. The numbers drawn come
- * from the same functions as the numeric outputs. */
+ * diagrams, histogram, learning curve and, for gridded regions, maps. The numbers drawn come
+ * from the same functions as the numeric outputs.
+ *
+ * Every figure is written in each format the pipeline asks for ([output] formats) as
+ * figures/<region>_<var>[_<model>]_<what>.<png|svg|pdf>, and the numbers it shows beside
+ * it as figures/<same stem>.csv, so a figure can be checked against the run's outputs or
+ * redrawn in another tool. */
 #include "dsc/io.h"
 #include "dsc/plot.h"
 #include "pipeline/evaluate.h"
@@ -12,47 +17,142 @@
 
 #define FIG_W 1200
 #define FIG_H 700
+#define MAP_W 1000
+#define MAP_H 850
+
+static const struct {
+    unsigned bit;
+    const char *ext;
+} FORMATS[] = {{DSC_FIGURE_PNG, "png"}, {DSC_FIGURE_SVG, "svg"}, {DSC_FIGURE_PDF, "pdf"}};
+
+/* The methods of the series figures, in drawing order (observations first). */
+static const int METHOD_COLS[] = {COL_OBS, COL_GCM, COL_ANN, COL_ANN_BC, COL_LINEAR};
+static const char *const METHOD_NAMES[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
+#define NMETHOD 5
 
 /* Colours by method, fixed across every figure of a run. */
 static uint32_t method_color(const char *name)
 {
-    static const char *const order[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
-    for (size_t i = 0; i < 5; i++)
-        if (strcmp(name, order[i]) == 0)
+    for (size_t i = 0; i < NMETHOD; i++)
+        if (strcmp(name, METHOD_NAMES[i]) == 0)
             return dsc_plot_color(i);
     return dsc_plot_color(6);
 }
 
 static const char *method_label(const char *name)
 {
-    if (strcmp(name, "obs") == 0)
-        return "Observed";
-    if (strcmp(name, "gcm") == 0)
-        return "Raw GCM";
-    if (strcmp(name, "ann") == 0)
-        return "ANN";
-    if (strcmp(name, "ann_bc") == 0)
-        return "ANN bias-corrected";
-    if (strcmp(name, "linear") == 0)
-        return "Linear regression";
+    static const char *const labels[] = {"Observed", "Raw GCM", "ANN", "ANN bias-corrected",
+                                         "Linear regression"};
+    for (size_t i = 0; i < NMETHOD; i++)
+        if (strcmp(name, METHOD_NAMES[i]) == 0)
+            return labels[i];
     return name;
 }
 
-static int fig_path(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
-                    const char *what, char *path, size_t size)
+/* "daily maximum temperature" rather than the CF short name, for titles; cap != 0 gives
+ * it a capital for axis labels. */
+static const char *quantity_text(const char *var, int cap)
+{
+    static const char *const vars[] = {"tasmax", "tasmin", "tas"};
+    static const char *const lower[] = {"daily maximum temperature", "daily minimum temperature",
+                                        "daily mean temperature"};
+    static const char *const upper[] = {"Daily maximum temperature", "Daily minimum temperature",
+                                        "Daily mean temperature"};
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(var, vars[i]) == 0)
+            return cap ? upper[i] : lower[i];
+    return var;
+}
+
+static const char *quantity(const char *var)
+{
+    return quantity_text(var, 1);
+}
+
+/* What produced the member's numbers, as a title says it. */
+static const char *source_text(const dsc_member_t *m)
+{
+    return strcmp(m->model, "ensemble") == 0 ? "multi-model mean" : m->model;
+}
+
+/* "1990–1999", or "1971" for a single year. */
+static void period_text(dsc_period_t per, char *buf, size_t size)
+{
+    if (per.y0 == per.y1)
+        snprintf(buf, size, "%d", per.y0);
+    else
+        snprintf(buf, size, "%d\xe2\x80\x93%d", per.y0, per.y1);
+}
+
+/* ---- files ----------------------------------------------------------------------------- */
+
+/* Draws one figure into path (its extension says the format). */
+typedef int (*draw_fn)(dsc_ctx_t *ctx, const char *path, const void *args);
+
+/* Draws a figure once per requested format and lists each file as an output. */
+static int render(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem, const char *what,
+                  draw_fn draw, const void *args, dsc_outputs_t *out)
+{
+    char dir[DSC_PATH_MAX + 16], path[2 * DSC_PATH_MAX];
+    unsigned want = p->figure_formats ? p->figure_formats : DSC_FIGURE_PNG;
+    snprintf(dir, sizeof dir, "%s/figures", p->out_dir);
+    int rc = dsc_io_mkdirs(ctx, dir);
+    for (size_t f = 0; f < sizeof FORMATS / sizeof FORMATS[0] && !rc; f++) {
+        if (!(want & FORMATS[f].bit))
+            continue;
+        snprintf(path, sizeof path, "%s/%s_%s.%s", dir, stem, what, FORMATS[f].ext);
+        rc = draw(ctx, path, args);
+        if (!rc)
+            rc = dsc_outputs_add(ctx, out, path);
+    }
+    return rc;
+}
+
+/* The data file of a figure, written atomically: figures/<stem>_<what>.csv. */
+typedef struct {
+    FILE *fp;
+    char *tmp;
+    char path[2 * DSC_PATH_MAX];
+} figure_csv_t;
+
+static int csv_open(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
+                    const char *what, figure_csv_t *c)
 {
     char dir[DSC_PATH_MAX + 16];
+    c->fp = NULL;
+    c->tmp = NULL;
     snprintf(dir, sizeof dir, "%s/figures", p->out_dir);
-    snprintf(path, size, "%s/%s_%s.png", dir, stem, what);
-    return dsc_io_mkdirs(ctx, dir);
+    snprintf(c->path, sizeof c->path, "%s/%s_%s.csv", dir, stem, what);
+    int rc = dsc_io_mkdirs(ctx, dir);
+    return rc ? rc : dsc_io_open_atomic(ctx, c->path, &c->fp, &c->tmp);
 }
+
+static int csv_close(dsc_ctx_t *ctx, figure_csv_t *c, dsc_outputs_t *out)
+{
+    int rc = dsc_io_commit(ctx, c->fp, c->tmp, c->path);
+    free(c->tmp);
+    c->tmp = NULL;
+    return rc ? rc : dsc_outputs_add(ctx, out, c->path);
+}
+
+/* One cell after a comma: four decimals (0.1 mK, below any measurement), empty for NaN. */
+static void csv_value(FILE *fp, double v)
+{
+    if (isfinite(v))
+        fprintf(fp, ",%.4f", v);
+    else
+        fputc(',', fp);
+}
+
+/* ---- annual means ---------------------------------------------------------------------- */
 
 static double decimal_year(dsc_calendar_t cal, dsc_date_t d)
 {
     return d.year + (dsc_date_doy(cal, d) - 0.5) / dsc_calendar_days_in_year(cal, d.year);
 }
 
-/* Annual means of rows [r0, r1) of a column; years with under 90% of days are NaN. */
+/* Annual means of rows [r0, r1) of a column, x at mid-year; a year with fewer than 90% of
+ * its calendar's days is NaN, as a mean of part of a year would be biased by the season. */
 static size_t annual_means(const dsc_table_t *tb, dsc_calendar_t cal, size_t r0, size_t r1,
                            const double *v, double *x, double *y)
 {
@@ -72,59 +172,218 @@ static size_t annual_means(const dsc_table_t *tb, dsc_calendar_t cal, size_t r0,
     return k;
 }
 
+/* ---- drawing callbacks ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *title, *xlabel, *ylabel;
+    const dsc_plot_line_t *lines;
+    size_t n;
+} lines_args_t;
+
+static int draw_series(dsc_ctx_t *ctx, const char *path, const void *args)
+{
+    const lines_args_t *a = args;
+    return dsc_plot_series(ctx, path, a->title, a->ylabel, a->lines, a->n, FIG_W, FIG_H);
+}
+
+static int draw_learning(dsc_ctx_t *ctx, const char *path, const void *args)
+{
+    const lines_args_t *a = args;
+    return dsc_plot_learning_curves(ctx, path, a->title, a->xlabel, a->ylabel, a->lines, a->n,
+                                    FIG_W, FIG_H);
+}
+
+typedef struct {
+    const char *title;
+    const dsc_taylor_t *stats;
+    const char *const *labels;
+    size_t n;
+} taylor_args_t;
+
+static int draw_taylor(dsc_ctx_t *ctx, const char *path, const void *args)
+{
+    const taylor_args_t *a = args;
+    return dsc_plot_taylor(ctx, path, a->title, a->stats, a->labels, a->n, 1, 900, 800);
+}
+
+typedef struct {
+    const char *title, *xlabel;
+    const dsc_eval_hist_t *h;
+    const char *const *labels;
+} hist_args_t;
+
+static int draw_histogram(dsc_ctx_t *ctx, const char *path, const void *args)
+{
+    const hist_args_t *a = args;
+    return dsc_plot_histogram(ctx, path, a->title, a->xlabel, &a->h->bins,
+                              (const size_t *const *)a->h->counts, a->labels, a->h->n, FIG_W,
+                              FIG_H);
+}
+
+typedef struct {
+    const char *title;
+    const dsc_grid_t *grid;
+    const double *values;
+    int diverging;
+    const dsc_plot_map_options_t *options;
+} map_args_t;
+
+static int draw_map(dsc_ctx_t *ctx, const char *path, const void *args)
+{
+    const map_args_t *a = args;
+    return dsc_plot_map_with_options(ctx, path, a->title, "degC", a->grid, a->values,
+                                     a->diverging, a->options, MAP_W, MAP_H);
+}
+
+/* ---- time series ------------------------------------------------------------------------ */
+
+/* Annual means of every method over the historical rows: x[k], y[method][k]. */
+typedef struct {
+    size_t n;
+    double *x;
+    double *y[NMETHOD];
+} annual_t;
+
+static int annual_build(dsc_ctx_t *ctx, const dsc_member_t *m, const dsc_table_t *tb,
+                        annual_t *a)
+{
+    memset(a, 0, sizeof *a);
+    a->x = dsc_malloc(ctx, (NMETHOD + 1) * (m->nh + 1) * sizeof *a->x, "annual means");
+    if (!a->x)
+        return DSC_ERR_NOMEM;
+    for (size_t k = 0; k < NMETHOD; k++) {
+        a->y[k] = a->x + (k + 1) * (m->nh + 1);
+        a->n = annual_means(tb, m->cal, 0, m->nh, tb->col[METHOD_COLS[k]], a->x, a->y[k]);
+    }
+    return DSC_OK;
+}
+
+static int annual_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
+                      const char *what, const annual_t *a, dsc_outputs_t *out)
+{
+    figure_csv_t c;
+    int rc = csv_open(ctx, p, stem, what, &c);
+    if (rc)
+        return rc;
+    fprintf(c.fp, "year");
+    for (size_t k = 0; k < NMETHOD; k++)
+        fprintf(c.fp, ",%s", METHOD_NAMES[k]);
+    fputc('\n', c.fp);
+    for (size_t i = 0; i < a->n; i++) {
+        fprintf(c.fp, "%d", (int)floor(a->x[i]));
+        for (size_t k = 0; k < NMETHOD; k++)
+            csv_value(c.fp, a->y[k][i]);
+        fputc('\n', c.fp);
+    }
+    return csv_close(ctx, &c, out);
+}
+
+/* Two figures of the historical period: daily values faint under the annual means, and the
+ * annual means alone on an axis that shows their differences. */
 static int figure_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                           const dsc_member_t *m, const dsc_table_t *tb, const char *stem,
                           dsc_outputs_t *out)
 {
-    static const int cols[] = {COL_OBS, COL_GCM, COL_ANN, COL_ANN_BC, COL_LINEAR};
-    static const char *const names[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
     size_t nh = m->nh;
-    double *x = dsc_malloc(ctx, nh * sizeof *x, "figure x");
-    double *ax = dsc_malloc(ctx, 5 * nh * sizeof *ax, "figure annual x");
-    double *ay = dsc_malloc(ctx, 5 * nh * sizeof *ay, "figure annual y");
-    int rc = x && ax && ay ? DSC_OK : DSC_ERR_NOMEM;
-    dsc_plot_line_t lines[7];
-    size_t nl = 0;
-    char path[2 * DSC_PATH_MAX], title[256], ylabel[64];
-    if (!rc) {
-        for (size_t t = 0; t < nh; t++)
-            x[t] = decimal_year(m->cal, tb->dates[t]);
-        /* Daily values faint underneath: observed and the corrected ANN. */
-        lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_OBS], nh, method_color("obs"),
-                                        0.6, 0.18, NULL, NULL};
-        lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_ANN_BC], nh,
-                                        method_color("ann_bc"), 0.6, 0.18, NULL, NULL};
-        for (size_t k = 0; k < 5; k++) {
-            size_t na = annual_means(tb, m->cal, 0, nh, tb->col[cols[k]], ax + k * nh,
-                                     ay + k * nh);
-            lines[nl++] = (dsc_plot_line_t){method_label(names[k]), ax + k * nh, ay + k * nh,
-                                            na, method_color(names[k]), k == 0 ? 2.5 : 1.8,
-                                            1.0, NULL, NULL};
-        }
-        snprintf(title, sizeof title, "%s %s, %s: historical daily (faint) and annual means",
-                 job->region.title, m->var, m->model);
-        snprintf(ylabel, sizeof ylabel, "%s (°C)", m->var);
-        rc = fig_path(ctx, p, stem, "series_historical", path, sizeof path);
+    double *x = dsc_malloc(ctx, (nh + 1) * sizeof *x, "figure x");
+    annual_t a;
+    int rc = x ? annual_build(ctx, m, tb, &a) : DSC_ERR_NOMEM;
+    if (rc) {
+        free(x);
+        return rc;
     }
+    for (size_t t = 0; t < nh; t++)
+        x[t] = decimal_year(m->cal, tb->dates[t]);
+
+    dsc_plot_line_t lines[NMETHOD + 2];
+    size_t nl = 0;
+    lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_OBS], nh, method_color("obs"), 0.6,
+                                    0.18, NULL, NULL};
+    lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_ANN_BC], nh, method_color("ann_bc"),
+                                    0.6, 0.18, NULL, NULL};
+    for (size_t k = 0; k < NMETHOD; k++)
+        lines[nl++] = (dsc_plot_line_t){method_label(METHOD_NAMES[k]), a.x, a.y[k], a.n,
+                                        method_color(METHOD_NAMES[k]), k == 0 ? 2.6 : 1.8,
+                                        1.0, NULL, NULL};
+    char title[256], ylabel[128];
+    snprintf(ylabel, sizeof ylabel, "%s (°C)", quantity(m->var));
+    snprintf(title, sizeof title, "%s, %s: daily values (faint) and annual means",
+             job->region.title, source_text(m));
+    lines_args_t la = {title, NULL, ylabel, lines, nl};
+    rc = render(ctx, p, stem, "series_historical", draw_series, &la, out);
     if (!rc)
-        rc = dsc_plot_series(ctx, path, title, ylabel, lines, nl, FIG_W, FIG_H);
+        rc = annual_csv(ctx, p, stem, "series_historical", &a, out);
+
+    dsc_period_t span = {a.n ? (int)floor(a.x[0]) : 0, a.n ? (int)floor(a.x[a.n - 1]) : 0};
+    char years[32];
+    period_text(span, years, sizeof years);
+    snprintf(title, sizeof title, "%s, %s: annual means %s", job->region.title,
+             source_text(m), years);
+    snprintf(ylabel, sizeof ylabel, "%s, annual mean (°C)", quantity(m->var));
+    la = (lines_args_t){title, NULL, ylabel, lines + 2, NMETHOD};
     if (!rc)
-        rc = dsc_outputs_add(ctx, out, path);
+        rc = render(ctx, p, stem, "series_annual", draw_series, &la, out);
+    if (!rc)
+        rc = annual_csv(ctx, p, stem, "series_annual", &a, out);
     free(x);
-    free(ax);
-    free(ay);
+    free(a.x);
     return rc;
+}
+
+/* The future figure's data: one row per year, observed annual means over the historical
+ * years, then each scenario's corrected ANN and its band (±1 sd across models). */
+static int future_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
+                      const char *stem, const dsc_plot_line_t *lines, size_t nl,
+                      dsc_outputs_t *out)
+{
+    int y0 = 100000, y1 = -100000;
+    for (size_t l = 0; l < nl; l++)
+        for (size_t i = 0; i < lines[l].n; i++) {
+            y0 = (int)fmin(y0, floor(lines[l].x[i]));
+            y1 = (int)fmax(y1, floor(lines[l].x[i]));
+        }
+    figure_csv_t c;
+    int rc = csv_open(ctx, p, stem, "series_future", &c);
+    if (rc)
+        return rc;
+    fprintf(c.fp, "year,obs");
+    for (size_t l = 1; l < nl; l++) {
+        fprintf(c.fp, ",%s", m->scen[l - 1].name);
+        if (lines[l].band_lo)
+            fprintf(c.fp, ",%s_band_lo,%s_band_hi", m->scen[l - 1].name, m->scen[l - 1].name);
+    }
+    fputc('\n', c.fp);
+    for (int year = y0; year <= y1; year++) {
+        fprintf(c.fp, "%d", year);
+        for (size_t l = 0; l < nl; l++) {
+            const dsc_plot_line_t *ln = &lines[l];
+            double v = NAN, lo = NAN, hi = NAN;
+            for (size_t i = 0; i < ln->n; i++)
+                if ((int)floor(ln->x[i]) == year) {
+                    v = ln->y[i];
+                    lo = ln->band_lo ? ln->band_lo[i] : NAN;
+                    hi = ln->band_hi ? ln->band_hi[i] : NAN;
+                }
+            csv_value(c.fp, v);
+            if (ln->band_lo) {
+                csv_value(c.fp, lo);
+                csv_value(c.fp, hi);
+            }
+        }
+        fputc('\n', c.fp);
+    }
+    return csv_close(ctx, &c, out);
 }
 
 static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                          const dsc_member_t *m, const dsc_table_t *tb, const char *stem,
                          dsc_outputs_t *out)
 {
-    size_t ns = m->nscen, cap = tb->n;
+    size_t ns = m->nscen, cap = tb->n + 1;
     double *buf = dsc_malloc(ctx, (4 * ns + 2) * cap * sizeof *buf, "figure buffers");
     if (!buf)
         return DSC_ERR_NOMEM;
-    dsc_plot_line_t lines[2 + DSC_MAX_LIST];
+    dsc_plot_line_t lines[1 + DSC_MAX_LIST];
     size_t nl = 0;
     double *hx = buf, *hy = buf + cap;
     size_t na = annual_means(tb, m->cal, 0, m->nh, tb->col[COL_OBS], hx, hy);
@@ -145,22 +404,41 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
             hi[i] = y[i] + sd;
             lo[i] = y[i] - sd;
         }
-        lines[nl++] = (dsc_plot_line_t){m->scen[s].name, x, y, k, dsc_plot_color(s + 1), 2.0,
-                                        1.0, band ? lo : NULL, band ? hi : NULL};
+        /* Scenarios take the palette after black, in the order the pipeline lists them,
+         * so RCP 2.6 to 8.5 run orange, blue, green, vermillion in every figure. */
+        lines[nl++] = (dsc_plot_line_t){sc->name, x, y, k, dsc_plot_color(s + 1), 2.0, 1.0,
+                                        band ? lo : NULL, band ? hi : NULL};
         r = r1;
     }
-    char path[2 * DSC_PATH_MAX], title[256], ylabel[64];
-    snprintf(title, sizeof title, "%s %s, %s: annual mean, ANN bias-corrected%s",
-             job->region.title, m->var, m->model,
+    char title[256], ylabel[128];
+    snprintf(ylabel, sizeof ylabel, "%s, annual mean (°C)", quantity(m->var));
+    snprintf(title, sizeof title, "%s, %s: ANN bias-corrected, by scenario%s",
+             job->region.title, source_text(m),
              m->nscen && m->scen[0].year_sd ? " (band: ±1 sd across models)" : "");
-    snprintf(ylabel, sizeof ylabel, "%s (°C)", m->var);
-    int rc = fig_path(ctx, p, stem, "series_future", path, sizeof path);
+    lines_args_t la = {title, NULL, ylabel, lines, nl};
+    int rc = render(ctx, p, stem, "series_future", draw_series, &la, out);
     if (!rc)
-        rc = dsc_plot_series(ctx, path, title, ylabel, lines, nl, FIG_W, FIG_H);
-    if (!rc)
-        rc = dsc_outputs_add(ctx, out, path);
+        rc = future_csv(ctx, p, m, stem, lines, nl, out);
     free(buf);
     return rc;
+}
+
+/* ---- Taylor diagrams, histogram, learning curve ----------------------------------------- */
+
+static int taylor_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
+                      const char *what, const dsc_taylor_t *st, const char *const *names,
+                      size_t n, dsc_outputs_t *out)
+{
+    figure_csv_t c;
+    int rc = csv_open(ctx, p, stem, what, &c);
+    if (rc)
+        return rc;
+    fprintf(c.fp, "method,label,n,corr,sd,sd_ratio,crmsd,crmsd_norm,bias,rmse\n");
+    for (size_t k = 0; k < n; k++)
+        fprintf(c.fp, "%s,%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", names[k],
+                method_label(names[k]), st[k].n, st[k].corr, st[k].sd, st[k].sd_ratio,
+                st[k].crmsd, st[k].crmsd_norm, st[k].bias, st[k].rmse);
+    return csv_close(ctx, &c, out);
 }
 
 static int figure_taylor(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
@@ -175,18 +453,46 @@ static int figure_taylor(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
             break;
         for (size_t k = 0; k < n; k++)
             labels[k] = method_label(names[k]);
-        char path[2 * DSC_PATH_MAX], title[256];
-        snprintf(title, sizeof title, "%s %s, %s: Taylor diagram, validation %d-%d%s",
-                 job->region.title, m->var, m->model, job->valid.y0, job->valid.y1,
-                 cycle ? " (mean annual cycle)" : " (daily)");
-        rc = fig_path(ctx, p, stem, cycle ? "taylor_annual_cycle" : "taylor", path,
-                      sizeof path);
+        char title[256];
+        const char *what = cycle ? "taylor_annual_cycle" : "taylor";
+        char years[32];
+        period_text(job->valid, years, sizeof years);
+        snprintf(title, sizeof title, "%s, %s, %s: %s, validation %s", job->region.title,
+                 quantity_text(m->var, 0), source_text(m),
+                 cycle ? "mean annual cycle" : "daily values", years);
+        taylor_args_t ta = {title, st, labels, n};
+        rc = render(ctx, p, stem, what, draw_taylor, &ta, out);
         if (!rc)
-            rc = dsc_plot_taylor(ctx, path, title, st, labels, n, 1, 900, 800);
-        if (!rc)
-            rc = dsc_outputs_add(ctx, out, path);
+            rc = taylor_csv(ctx, p, stem, what, st, names, n, out);
     }
     return rc;
+}
+
+/* The histogram's data as drawn: probability density per °C of each series in each bin. */
+static int histogram_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
+                         const dsc_eval_hist_t *h, dsc_outputs_t *out)
+{
+    figure_csv_t c;
+    int rc = csv_open(ctx, p, stem, "histogram", &c);
+    if (rc)
+        return rc;
+    double total[DSC_EVAL_MAX] = {0};
+    fprintf(c.fp, "bin_lo,bin_hi");
+    for (size_t k = 0; k < h->n; k++) {
+        fprintf(c.fp, ",%s", h->names[k]);
+        for (size_t b = 0; b < h->bins.nbins; b++)
+            total[k] += (double)h->counts[k][b];
+    }
+    fputc('\n', c.fp);
+    for (size_t b = 0; b < h->bins.nbins; b++) {
+        fprintf(c.fp, "%.4f,%.4f", h->bins.lo + (double)b * h->bins.width,
+                h->bins.lo + (double)(b + 1) * h->bins.width);
+        for (size_t k = 0; k < h->n; k++)
+            fprintf(c.fp, ",%.8f",
+                    total[k] > 0 ? (double)h->counts[k][b] / (total[k] * h->bins.width) : 0.0);
+        fputc('\n', c.fp);
+    }
+    return csv_close(ctx, &c, out);
 }
 
 static int figure_histogram(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
@@ -199,16 +505,16 @@ static int figure_histogram(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_j
     const char *labels[DSC_EVAL_MAX];
     for (size_t k = 0; k < h.n; k++)
         labels[k] = method_label(h.names[k]);
-    char path[2 * DSC_PATH_MAX], title[256], xlabel[64];
-    snprintf(title, sizeof title, "%s %s, %s: daily values, validation %d-%d",
-             job->region.title, m->var, m->model, job->valid.y0, job->valid.y1);
-    snprintf(xlabel, sizeof xlabel, "%s (°C)", m->var);
-    rc = fig_path(ctx, p, stem, "histogram", path, sizeof path);
+    char title[256], xlabel[128];
+    snprintf(xlabel, sizeof xlabel, "%s (°C)", quantity(m->var));
+    char years[32];
+    period_text(job->valid, years, sizeof years);
+    snprintf(title, sizeof title, "%s, %s: distribution of daily values, validation %s",
+             job->region.title, source_text(m), years);
+    hist_args_t ha = {title, xlabel, &h, labels};
+    rc = render(ctx, p, stem, "histogram", draw_histogram, &ha, out);
     if (!rc)
-        rc = dsc_plot_histogram(ctx, path, title, xlabel, &h.bins,
-                                (const size_t *const *)h.counts, labels, h.n, FIG_W, FIG_H);
-    if (!rc)
-        rc = dsc_outputs_add(ctx, out, path);
+        rc = histogram_csv(ctx, p, stem, &h, out);
     dsc_eval_histogram_free(&h);
     return rc;
 }
@@ -227,35 +533,64 @@ static int figure_learning(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
     dsc_plot_line_t lines[2] = {
         {"Training", x, m->curve.train_loss, n, dsc_plot_color(2), 2.0, 1.0, NULL, NULL},
         {"Validation", x, m->curve.valid_loss, n, dsc_plot_color(1), 2.0, 1.0, NULL, NULL}};
-    char path[2 * DSC_PATH_MAX], title[256];
-    snprintf(title, sizeof title, "%s %s, %s: ANN learning curve (first cell, backprop)",
-             job->region.title, m->var, m->model);
-    int rc = fig_path(ctx, p, stem, "learning_curve", path, sizeof path);
+    char title[256];
+    snprintf(title, sizeof title, "%s, %s, %s: ANN learning curve (first cell, %s)",
+             job->region.title, quantity_text(m->var, 0), source_text(m),
+             p->nn.rule[0] ? p->nn.rule : "backprop");
+    lines_args_t la = {title, "Epoch", "Mean squared error (standardised)", lines, 2};
+    int rc = render(ctx, p, stem, "learning_curve", draw_learning, &la, out);
+
+    figure_csv_t c;
     if (!rc)
-        rc = dsc_plot_learning_curves(ctx, path, title, "Epoch",
-                                      "Mean squared error (standardised)", lines, 2, FIG_W,
-                                      FIG_H);
-    if (!rc)
-        rc = dsc_outputs_add(ctx, out, path);
+        rc = csv_open(ctx, p, stem, "learning_curve", &c);
+    if (!rc) {
+        fprintf(c.fp, "epoch,train_loss,valid_loss\n");
+        for (size_t i = 0; i < n; i++)
+            fprintf(c.fp, "%zu,%.8g,%.8g\n", i + 1, m->curve.train_loss[i],
+                    m->curve.valid_loss ? m->curve.valid_loss[i] : NAN);
+        rc = csv_close(ctx, &c, out);
+    }
     free(x);
     return rc;
 }
 
+/* ---- maps ------------------------------------------------------------------------------- */
+
+static int map_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
+                   const char *stem, const char *what, const double *v, dsc_outputs_t *out)
+{
+    figure_csv_t c;
+    int rc = csv_open(ctx, p, stem, what, &c);
+    if (rc)
+        return rc;
+    fprintf(c.fp, "lat,lon,value\n");
+    for (size_t i = 0; i < m->grid.nlat; i++)
+        for (size_t j = 0; j < m->grid.nlon; j++) {
+            fprintf(c.fp, "%.6f,%.6f", m->grid.lat[i], m->grid.lon[j]);
+            csv_value(c.fp, v[i * m->grid.nlon + j]);
+            fputc('\n', c.fp);
+        }
+    return csv_close(ctx, &c, out);
+}
+
 static int figure_map(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       const dsc_member_t *m, const char *stem, const char *what,
-                      const char *title, const double *v, int diverging, dsc_outputs_t *out)
+                      const char *title, const double *v, int diverging,
+                      dsc_plot_borders_t *borders, dsc_outputs_t *out)
 {
-    char path[2 * DSC_PATH_MAX];
-    int rc = fig_path(ctx, p, stem, what, path, sizeof path);
-    if (!rc)
-        rc = dsc_plot_map_marked(ctx, path, title, "degC", &m->grid, v, diverging,
-                                 job->region.title, job->region.lat, job->region.lon, 1000,
-                                 850);
+    /* The city is marked (and its province outlined) when the region file places it. */
+    dsc_plot_map_options_t o = {.mark_label = job->region.title,
+                                .mark_lat = job->region.lat,
+                                .mark_lon = job->region.lon,
+                                .borders = borders ? NULL : "",
+                                .border_data = borders};
+    map_args_t ma = {title, &m->grid, v, diverging, &o};
+    int rc = render(ctx, p, stem, what, draw_map, &ma, out);
     if (rc == DSC_ERR_RANGE) {
-        dsc_log(ctx, DSC_LOG_WARN, "figures", "%s: %s", path, dsc_ctx_message(ctx));
+        dsc_log(ctx, DSC_LOG_WARN, "figures", "%s", dsc_ctx_message(ctx));
         return DSC_OK;
     }
-    return rc ? rc : dsc_outputs_add(ctx, out, path);
+    return rc ? rc : map_csv(ctx, p, m, stem, what, v, out);
 }
 
 static int figure_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
@@ -266,37 +601,47 @@ static int figure_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     double *base = dsc_malloc(ctx, nc * sizeof *base, "map");
     double *v = dsc_malloc(ctx, nc * sizeof *v, "map");
     int rc = obs && base && v ? DSC_OK : DSC_ERR_NOMEM;
-    char title[256], what[128];
+    char title[256], what[128], base_years[32], late_years[32];
+    /* Opened once for every map of the member; without it the maps still come, bare. */
+    dsc_plot_borders_t *borders = NULL;
+    if (!rc && dsc_plot_borders_open(ctx, NULL, &borders) != DSC_OK)
+        dsc_log(ctx, DSC_LOG_WARN, "figures", "maps drawn without country borders: %s",
+                dsc_ctx_message(ctx));
+    const char *vlabel = quantity_text(m->var, 0);
+    period_text(job->base, base_years, sizeof base_years);
+    period_text(job->late, late_years, sizeof late_years);
     if (!rc) {
         dsc_eval_period_mean(m->hdates, m->nh, m->obs, nc, job->base, obs);
         dsc_eval_period_mean(m->hdates, m->nh, m->ann_bc, nc, job->base, base);
-        snprintf(title, sizeof title, "%s %s: observed mean %d-%d", job->region.title, m->var,
-                 job->base.y0, job->base.y1);
-        rc = figure_map(ctx, p, job, m, stem, "map_historical_mean_obs", title, obs, 0, out);
+        snprintf(title, sizeof title, "%s, %s: observed mean %s", job->region.title, vlabel,
+                 base_years);
+        rc = figure_map(ctx, p, job, m, stem, "map_historical_mean_obs", title, obs, 0,
+                        borders, out);
     }
     if (!rc) {
         for (size_t c = 0; c < nc; c++)
             v[c] = base[c] - obs[c];
-        snprintf(title, sizeof title, "%s %s, %s: ANN bias-corrected minus observed, %d-%d",
-                 job->region.title, m->var, m->model, job->base.y0, job->base.y1);
-        rc = figure_map(ctx, p, job, m, stem, "map_historical_bias_ann_bc", title, v, 1, out);
+        snprintf(title, sizeof title, "%s, %s, %s: ANN bias-corrected minus observed, %s",
+                 job->region.title, vlabel, source_text(m), base_years);
+        rc = figure_map(ctx, p, job, m, stem, "map_historical_bias_ann_bc", title, v, 1,
+                        borders, out);
     }
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         const dsc_scenario_data_t *sc = &m->scen[s];
         dsc_eval_period_mean(sc->dates, sc->n, sc->ann_bc, nc, job->late, v);
-        snprintf(title, sizeof title, "%s %s, %s %s: ANN bias-corrected mean %d-%d",
-                 job->region.title, m->var, m->model, sc->name, job->late.y0, job->late.y1);
+        snprintf(title, sizeof title, "%s, %s, %s %s: ANN bias-corrected mean %s",
+                 job->region.title, vlabel, source_text(m), sc->name, late_years);
         snprintf(what, sizeof what, "map_%s_mean_ann_bc", sc->name);
-        rc = figure_map(ctx, p, job, m, stem, what, title, v, 0, out);
+        rc = figure_map(ctx, p, job, m, stem, what, title, v, 0, borders, out);
         for (size_t c = 0; c < nc && !rc; c++)
             v[c] -= base[c];
-        snprintf(title, sizeof title, "%s %s, %s %s: change %d-%d minus %d-%d",
-                 job->region.title, m->var, m->model, sc->name, job->late.y0, job->late.y1,
-                 job->base.y0, job->base.y1);
+        snprintf(title, sizeof title, "%s, %s, %s %s: change %s minus %s",
+                 job->region.title, vlabel, source_text(m), sc->name, late_years, base_years);
         snprintf(what, sizeof what, "map_%s_change_ann_bc", sc->name);
         if (!rc)
-            rc = figure_map(ctx, p, job, m, stem, what, title, v, 1, out);
+            rc = figure_map(ctx, p, job, m, stem, what, title, v, 1, borders, out);
     }
+    dsc_plot_borders_close(borders);
     free(obs);
     free(base);
     free(v);

@@ -140,4 +140,11 @@ int dsc_manifest_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv
                        const dsc_outputs_t *outputs, const char *outcome,
                        struct dsc_checksums *cs);
 
+/* Stage ([output] report, on by default): writes report/index.html for the run, after the
+ * manifest: settings, inputs with checksums (from cs), tables and every figure of outputs.
+ * outcome is "success" or the failure message. Implemented in report.c. */
+int dsc_stage_report(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line,
+                     const dsc_outputs_t *outputs, struct dsc_checksums *cs,
+                     const char *outcome);
+
 #endif

@@ -532,7 +532,11 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     char failure[1024] = "";
     if (rc) {
         snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
+        /* Into the run log only: the program prints the error itself, on one line. */
+        dsc_log_fn next = rl.next;
+        rl.next = NULL;
         dsc_log(ctx, DSC_LOG_ERROR, "run", "%s", failure);
+        rl.next = next;
     }
     dsc_timing_t timings[T_COUNT];
     for (int i = 0; i < T_COUNT; i++)
@@ -541,6 +545,8 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
                                  rc ? failure : "success", &r.cs);
     if (!mrc)
         mrc = dsc_checksums_save(ctx, p->out_dir, &r.cs);
+    if (!mrc && p->report)
+        mrc = dsc_stage_report(ctx, p, argv_line, &r.outputs, &r.cs, rc ? failure : "success");
     dsc_checksums_clear(&r.cs);
     if (!rc && !mrc)
         dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu outputs under %s", r.outputs.n,

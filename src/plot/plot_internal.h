@@ -204,9 +204,101 @@ void plot_scale_rgb(int diverging, double t, double rgb[3]);
  * The caller destroys it. */
 cairo_pattern_t *plot_scale_gradient(int diverging, double x0, double y0, double x1, double y1);
 
+/* ---- projection.c -------------------------------------------------------------------- */
+
+/* A Lambert azimuthal equal-area projection centred on (lat0, lon0), through PROJ.
+ * Projected coordinates are metres, x east and y north of the centre. */
+typedef struct {
+    void *ctx; /* PJ_CONTEXT, owned */
+    void *pj;  /* PJ, owned */
+    double lat0, lon0;
+} plot_proj_t;
+
+/* Sets up the projection; name (the figure's path) is for messages. A failure is
+ * DSC_ERR_INTERNAL with PROJ's reason, and leaves nothing to close. */
+int plot_proj_open(dsc_ctx_t *ctx, plot_proj_t *pr, const char *name, double lat0,
+                   double lon0);
+void plot_proj_close(plot_proj_t *pr);
+/* Longitudes x and latitudes y (degrees, n each) to metres, in place. A point that cannot
+ * be projected (NaN, |latitude| > 90, the antipode) becomes NaN in both. */
+void plot_proj_forward(plot_proj_t *pr, double *x, double *y, size_t n);
+/* Metres back to longitude and latitude (degrees), in place; failures become NaN. */
+void plot_proj_inverse(plot_proj_t *pr, double *x, double *y, size_t n);
+
+/* ---- map.c (shared with graticule.c and borders.c) ------------------------------------ */
+
+/* Where a map sits: the data's extent, the frame around it in projected metres and in
+ * degrees, and the frame's rectangle on the canvas. */
+typedef struct {
+    double lon0, lon1, lat0, lat1;     /* the data's extent, degrees; longitudes unwrapped */
+    double glon0, glon1, glat0, glat1; /* the frame's extent, degrees; longitudes unwrapped */
+    double bx0, bx1, by0, by1;         /* the frame, projected metres */
+    double x, y, w, h;                 /* the frame on the canvas, device units, y down */
+    double k;                          /* device units per projected metre */
+    plot_proj_t proj;
+} plot_map_view_t;
+
+/* Longitudes x and latitudes y (degrees, n each) to device coordinates, in place; points
+ * that cannot be projected become NaN. */
+void plot_map_project(plot_map_view_t *v, double *x, double *y, size_t n);
+/* "46°N", "120.5°E", longitudes written in -180..180. */
+void plot_format_degrees(double v, int decimals, int is_lon, char *buf, size_t size);
+
+/* ---- graticule.c --------------------------------------------------------------------- */
+
+/* Meridians at lon_axis's ticks and parallels at lat_axis's, curved as projected and
+ * clipped to the frame, labelled where they leave it at the bottom and on the left
+ * (labels that would touch a neighbour are left out). */
+void plot_graticule_draw(plot_canvas_t *cv, plot_map_view_t *v, const plot_axis_t *lon_axis,
+                         const plot_axis_t *lat_axis);
+/* The graticule's steps: about as many lines as fit labels without crowding. */
+void plot_graticule_axes(plot_canvas_t *cv, const plot_map_view_t *v, plot_axis_t *lon_axis,
+                         plot_axis_t *lat_axis);
+
+/* ---- borders.c ----------------------------------------------------------------------- */
+
+typedef enum {
+    PLOT_BORDER_COUNTRY = 0,  /* a country's outline: coast and land borders */
+    PLOT_BORDER_PROVINCE = 1, /* a province or state of one of the largest countries */
+    PLOT_BORDER_HIGHLIGHT = 2 /* asked for, or the province holding the marked city */
+} plot_border_level;
+
+/* One closed polygon, longitudes shifted by whole turns to the map's side. */
+typedef struct {
+    double *lon, *lat; /* n vertices each, degrees, owned */
+    size_t n;
+    int level;         /* plot_border_level */
+} plot_ring_t;
+
+typedef struct {
+    plot_ring_t *rings; /* owned */
+    size_t n, cap;
+} plot_borders_t;
+
+typedef struct {
+    const char *highlight; /* comma-separated codes ("CN.BJ, DE") outlined thick, or NULL */
+    double mark_lat, mark_lon; /* the city: its province is outlined thick; NaN = none */
+} plot_borders_opts_t;
+
+/* The installed DCW file (Debian gmt-dcw and GMT's usual places), or NULL. */
+const char *plot_borders_default_file(void);
+/* The outlines of every country and province of f reaching into box (lon0, lon1, lat0,
+ * lat1 in degrees, longitudes unwrapped). A unit's coordinates are read from the file on
+ * first use (DSC_ERR_FORMAT naming the file when they cannot be) and kept in f. The caller
+ * frees *b with plot_borders_free (which accepts an empty or zeroed set); on error *b is
+ * empty. */
+int plot_borders_load(dsc_ctx_t *ctx, dsc_plot_borders_t *f, const plot_borders_opts_t *o,
+                      const double box[4], plot_borders_t *b);
+void plot_borders_free(plot_borders_t *b);
+/* Draws the outlines clipped to the frame: provinces thin, countries darker, highlighted
+ * units thick, each on a white halo so it reads over any colour. Projects the rings in
+ * place (their coordinates are device units afterwards). */
+void plot_borders_draw(plot_canvas_t *cv, plot_map_view_t *v, plot_borders_t *b);
+
 /* ---- series.c ------------------------------------------------------------------------ */
 
-/* The line chart behind dsc_plot_series and dsc_plot_learning_curves. */
+/* The line chart behind dsc_plot_series and dsc_plot_learning_curves. xlabel NULL on a
+ * date axis is "Year", or "Date" when the span is short enough to be ticked in months. */
 int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char *xlabel,
                  const char *ylabel, const dsc_plot_line_t *lines, size_t nlines,
                  plot_axis_kind xkind, int ylog, int width, int height);

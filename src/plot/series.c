@@ -222,9 +222,9 @@ int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char
         r[2] -= pad;
         r[3] += pad;
     }
+    const char *xl = xlabel || xkind != PLOT_AXIS_YEARS ? xlabel : "Year";
     plot_axes_spec_t spec = {
-        xkind, ylog ? PLOT_AXIS_LOG : PLOT_AXIS_LINEAR, r[0], r[1], r[2], r[3], 0, 1, xlabel,
-        ylabel};
+        xkind, ylog ? PLOT_AXIS_LOG : PLOT_AXIS_LINEAR, r[0], r[1], r[2], r[3], 0, 1, xl, ylabel};
 
     rc = plot_canvas_open(ctx, &cv, path, width, height);
     if (rc)
@@ -246,6 +246,9 @@ int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char
     plot_mask_init(mask, &f);
     mark_data(mask, &f, lines, nlines, ylog);
     plot_legend_place(&cv, &f, &spec, keys, nlines, mask, margin, top, x1, y1, &spot);
+    /* A date axis ticked in months reads as dates, not years (same height either way). */
+    if (xkind == PLOT_AXIS_YEARS && !xlabel)
+        spec.xlabel = f.xa.months > 0 ? "Date" : "Year";
 
     plot_frame_grid(&cv, &f);
     draw_data(&cv, &f, lines, nlines, ylog);
@@ -268,6 +271,6 @@ fail:
 int dsc_plot_series(dsc_ctx_t *ctx, const char *path, const char *title, const char *ylabel,
                     const dsc_plot_line_t *lines, size_t nlines, int width, int height)
 {
-    return plot_xy_draw(ctx, path, title, "Year", ylabel, lines, nlines, PLOT_AXIS_YEARS, 0, width,
+    return plot_xy_draw(ctx, path, title, NULL, ylabel, lines, nlines, PLOT_AXIS_YEARS, 0, width,
                         height);
 }

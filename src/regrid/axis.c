@@ -68,8 +68,54 @@ static void set_edges(dsc_regrid_axis_t *ax)
     }
 }
 
+/* Slack for centres that sit exactly on a given edge after a turn was added (degrees). */
+#define EDGE_EPS 1e-9
+
+/* Given edges, brought into the turn of the unwrapped centres: a longitude edge keeps its
+ * offset from the centre of the cell it bounds (lower edge of cell i, upper edge of the last
+ * cell), so edges stored as 0..360 beside centres stored as -180..180 still fit. */
+static int take_edges(dsc_ctx_t *ctx, dsc_regrid_axis_t *ax, const double *stored,
+                      const double *edges, const char *what)
+{
+    size_t n = ax->n;
+    const char *name = ax->is_lon ? "longitude" : "latitude";
+
+    for (size_t i = 0; i <= n; i++) {
+        size_t c = i < n ? i : n - 1;
+        if (!isfinite(edges[i]))
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s edge %zu is not finite", what, name, i);
+        ax->edge[i] = edges[i];
+        if (ax->is_lon)
+            ax->edge[i] = ax->centre[c] + remainder(edges[i] - stored[c], 360.0);
+        else if (fabs(edges[i]) > 90.0 + EDGE_EPS)
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: latitude edge %zu (%g) is not in "
+                             "[-90, 90]", what, i, edges[i]);
+        else
+            ax->edge[i] = fmax(-90.0, fmin(90.0, edges[i]));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!(ax->edge[i] < ax->edge[i + 1]) || ax->centre[i] < ax->edge[i] - EDGE_EPS ||
+            ax->centre[i] > ax->edge[i + 1] + EDGE_EPS)
+            return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s cell %zu (centre %g) does not lie "
+                             "between its edges %g and %g", what, name, i, stored[i],
+                             edges[i], edges[i + 1]);
+    if (!ax->is_lon)
+        return DSC_OK;
+
+    double span = ax->edge[n] - ax->edge[0];
+    if (span > 360.0 + 1e-6 || (ax->periodic && span < 360.0 - 1e-6))
+        return dsc_error(ctx, DSC_ERR_USAGE, "%s: longitude edges span %g degrees; a %s grid "
+                         "needs %s", what, span, ax->periodic ? "periodic" : "regional",
+                         ax->periodic ? "exactly 360" : "at most 360");
+    if (span >= 360.0 - 1e-6) {
+        ax->edge[n] = ax->edge[0] + 360.0;
+        ax->periodic = 1;
+    }
+    return DSC_OK;
+}
+
 int dsc_regrid_axis_init(dsc_ctx_t *ctx, dsc_regrid_axis_t *ax, const double *centre, size_t n,
-                         int is_lon, int periodic, const char *what)
+                         const double *edges, int is_lon, int periodic, const char *what)
 {
     int rc;
 
@@ -94,7 +140,12 @@ int dsc_regrid_axis_init(dsc_ctx_t *ctx, dsc_regrid_axis_t *ax, const double *ce
     }
     if (rc)
         goto fail;
-    set_edges(ax);
+    if (edges)
+        rc = take_edges(ctx, ax, centre, edges, what);
+    else
+        set_edges(ax);
+    if (rc)
+        goto fail;
     return DSC_OK;
 fail:
     dsc_regrid_axis_clear(ax);

@@ -8,7 +8,7 @@
 #include "regrid_internal.h"
 
 int dsc_regrid_build_bilinear(dsc_ctx_t *ctx, const dsc_regrid_source_t *src, const dsc_grid_t *dst,
-                              dsc_regrid_builder_t *b)
+                              const dsc_regrid_edges_t *dst_edges, dsc_regrid_builder_t *b)
 {
     size_t nlon = src->grid->nlon;
     size_t ncell = dsc_grid_ncells(dst);

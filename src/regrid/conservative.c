@@ -1,6 +1,7 @@
 /* conservative.c - first-order conservative weights on the sphere.
  *
- * Every cell is a latitude-longitude rectangle with edges halfway between centres, so its
+ * Every cell is a latitude-longitude rectangle (edges halfway between centres unless the
+ * caller gives them, as the bounds of a Gaussian grid), so its
  * area is R^2 * dlon * (sin(lat_top) - sin(lat_bottom)) and the overlap of two cells is the
  * product of a longitude overlap and a sin(latitude) overlap. The weights therefore split
  * into one list per target row and one per target column, and a target cell's entries are
@@ -132,9 +133,10 @@ static void target_clear(target_axis_t *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Points, or a rectilinear axis of one centre, are points: lo == hi == centre. */
-static int target_init(dsc_ctx_t *ctx, target_axis_t *t, const double *c, size_t n, int is_lon,
-                       int periodic, int as_points)
+/* Points, or a rectilinear axis of one centre without given edges, are points:
+ * lo == hi == centre. */
+static int target_init(dsc_ctx_t *ctx, target_axis_t *t, const double *c, size_t n,
+                       const double *edges, int is_lon, int periodic, int as_points)
 {
     dsc_regrid_axis_t ax = {0};
     int rc = DSC_OK;
@@ -148,13 +150,13 @@ static int target_init(dsc_ctx_t *ctx, target_axis_t *t, const double *c, size_t
         rc = DSC_ERR_NOMEM;
         goto fail;
     }
-    if (as_points || n == 1) {
+    if (as_points || (n == 1 && !edges)) {
         memcpy(t->centre, c, n * sizeof(double));
         memcpy(t->lo, c, n * sizeof(double));
         memcpy(t->hi, c, n * sizeof(double));
         return DSC_OK;
     }
-    if ((rc = dsc_regrid_axis_init(ctx, &ax, c, n, is_lon, periodic, "target grid")))
+    if ((rc = dsc_regrid_axis_init(ctx, &ax, c, n, edges, is_lon, periodic, "target grid")))
         goto fail;
     memcpy(t->centre, ax.centre, n * sizeof(double));
     memcpy(t->lo, ax.edge, n * sizeof(double));
@@ -183,16 +185,20 @@ static int add_products(dsc_regrid_builder_t *b, const overlap_list_t *rows, siz
 }
 
 int dsc_regrid_build_conservative(dsc_ctx_t *ctx, const dsc_regrid_source_t *src,
-                                  const dsc_grid_t *dst, dsc_regrid_builder_t *b)
+                                  const dsc_grid_t *dst, const dsc_regrid_edges_t *dst_edges,
+                                  dsc_regrid_builder_t *b)
 {
     int points = dst->kind == DSC_GRID_POINTS;
     size_t nlon_dst = points ? dst->nlat : dst->nlon;
+    const double *lat_edges = dst_edges && !points ? dst_edges->lat : NULL;
+    const double *lon_edges = dst_edges && !points ? dst_edges->lon : NULL;
     target_axis_t tlat = {0}, tlon = {0};
     overlap_list_t rows = {0}, cols = {0};
     int rc;
 
-    if ((rc = target_init(ctx, &tlat, dst->lat, dst->nlat, 0, 0, points)) ||
-        (rc = target_init(ctx, &tlon, dst->lon, nlon_dst, 1, dst->lon_wraps, points)) ||
+    if ((rc = target_init(ctx, &tlat, dst->lat, dst->nlat, lat_edges, 0, 0, points)) ||
+        (rc = target_init(ctx, &tlon, dst->lon, nlon_dst, lon_edges, 1, dst->lon_wraps,
+                          points)) ||
         (rc = build_lists(ctx, &src->lat, &tlat, &rows)) ||
         (rc = build_lists(ctx, &src->lon, &tlon, &cols)))
         goto fail;

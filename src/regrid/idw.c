@@ -19,7 +19,6 @@
  * than 1.0102 times farther on the sphere than the fourth nearest cannot be among the
  * four nearest on the ellipsoid; 1.02 leaves room. */
 #define IDW_SPHERE_SLACK 1.02
-#define DEG2RAD (3.14159265358979323846 / 180.0)
 
 typedef struct {
     size_t cell[IDW_K];
@@ -48,32 +47,6 @@ static void keep_if_near(nearest_set_t *s, size_t cell, double d)
     s->cell[i] = cell;
 }
 
-/* The column range to search: the whole circle when it is narrower than the window. */
-static void column_window(const dsc_regrid_axis_t *lon, size_t c, size_t *first, size_t *count)
-{
-    size_t n = lon->n;
-    if (lon->periodic && n <= 2 * IDW_REACH + 1) {
-        *first = 0;
-        *count = n;
-    } else if (lon->periodic) {
-        *first = (c + n - IDW_REACH) % n;
-        *count = 2 * IDW_REACH + 1;
-    } else {
-        *first = c > IDW_REACH ? c - IDW_REACH : 0;
-        size_t last = c + IDW_REACH < n - 1 ? c + IDW_REACH : n - 1;
-        *count = last - *first + 1;
-    }
-}
-
-/* Great-circle angle on the unit sphere (haversine), radians. */
-static double central_angle(double lat1, double lon1, double lat2, double lon2)
-{
-    double p1 = lat1 * DEG2RAD, p2 = lat2 * DEG2RAD;
-    double sp = sin(0.5 * (p2 - p1)), sl = sin(0.5 * (lon2 - lon1) * DEG2RAD);
-    double h = sp * sp + cos(p1) * cos(p2) * sl * sl;
-    return 2.0 * asin(sqrt(fmin(1.0, h)));
-}
-
 /* The window is ranked on the sphere first, which is cheap, and only the centres that can
  * still be among the four nearest on the ellipsoid get a geodesic. */
 static void find_nearest(const struct geod_geodesic *g, const dsc_regrid_source_t *src, double lat,
@@ -87,12 +60,12 @@ static void find_nearest(const struct geod_geodesic *g, const dsc_regrid_source_
     double angle[IDW_WINDOW * IDW_WINDOW];
     nearest_set_t sphere = {.n = 0};
 
-    column_window(&src->lon, c, &c0, &nc);
+    dsc_regrid_column_window(&src->lon, c, IDW_REACH, &c0, &nc);
     for (size_t i = r0; i <= r1; i++) {
         for (size_t k = 0; k < nc; k++) {
             size_t j = (c0 + k) % grid->nlon;
             cell[m] = i * grid->nlon + j;
-            angle[m] = central_angle(lat, lon, grid->lat[i], grid->lon[j]);
+            angle[m] = dsc_regrid_central_angle(lat, lon, grid->lat[i], grid->lon[j]);
             keep_if_near(&sphere, m, angle[m]);
             m++;
         }
@@ -126,7 +99,7 @@ static int add_inverse_distance(dsc_regrid_builder_t *b, const nearest_set_t *s)
 }
 
 int dsc_regrid_build_idw(dsc_ctx_t *ctx, const dsc_regrid_source_t *src, const dsc_grid_t *dst,
-                         dsc_regrid_builder_t *b)
+                         const dsc_regrid_edges_t *dst_edges, dsc_regrid_builder_t *b)
 {
     struct geod_geodesic g;
     size_t ncell = dsc_grid_ncells(dst);

@@ -91,8 +91,8 @@ static int check_grids(dsc_ctx_t *ctx, const dsc_grid_t *src, const dsc_grid_t *
     return DSC_OK;
 }
 
-static dsc_regrid_weights_t *weights_create(dsc_ctx_t *ctx, const char *method, size_t nsrc,
-                                            size_t ndst)
+dsc_regrid_weights_t *dsc_regrid_weights_alloc(dsc_ctx_t *ctx, const char *method, size_t nsrc,
+                                               size_t ndst)
 {
     dsc_regrid_weights_t *w = dsc_calloc(ctx, 1, sizeof *w, "regrid weights");
     if (!w)
@@ -122,6 +122,14 @@ static int wholly_outside(dsc_ctx_t *ctx, const char *method, const dsc_regrid_s
 int dsc_regrid_weights_build(dsc_ctx_t *ctx, const char *method, const dsc_grid_t *src,
                              const dsc_grid_t *dst, dsc_regrid_weights_t **out)
 {
+    return dsc_regrid_weights_build_edges(ctx, method, src, NULL, dst, NULL, out);
+}
+
+int dsc_regrid_weights_build_edges(dsc_ctx_t *ctx, const char *method, const dsc_grid_t *src,
+                                   const dsc_regrid_edges_t *src_edges, const dsc_grid_t *dst,
+                                   const dsc_regrid_edges_t *dst_edges,
+                                   dsc_regrid_weights_t **out)
+{
     dsc_regrid_source_t s = {.grid = src};
     dsc_regrid_weights_t *w = NULL;
     dsc_regrid_builder_t b = {.ctx = ctx};
@@ -137,18 +145,20 @@ int dsc_regrid_weights_build(dsc_ctx_t *ctx, const char *method, const dsc_grid_
                          method ? method : "(null)");
     if ((rc = check_grids(ctx, src, dst)))
         return rc;
-    if ((rc = dsc_regrid_axis_init(ctx, &s.lat, src->lat, src->nlat, 0, 0, "source grid")) ||
-        (rc = dsc_regrid_axis_init(ctx, &s.lon, src->lon, src->nlon, 1, src->lon_wraps,
+    if ((rc = dsc_regrid_axis_init(ctx, &s.lat, src->lat, src->nlat,
+                                   src_edges ? src_edges->lat : NULL, 0, 0, "source grid")) ||
+        (rc = dsc_regrid_axis_init(ctx, &s.lon, src->lon, src->nlon,
+                                   src_edges ? src_edges->lon : NULL, 1, src->lon_wraps,
                                    "source grid")))
         goto fail;
 
-    w = weights_create(ctx, method, dsc_grid_ncells(src), dsc_grid_ncells(dst));
+    w = dsc_regrid_weights_alloc(ctx, method, dsc_grid_ncells(src), dsc_grid_ncells(dst));
     if (!w) {
         rc = DSC_ERR_NOMEM;
         goto fail;
     }
     b.w = w;
-    if ((rc = methods[m].build(ctx, &s, dst, &b)))
+    if ((rc = methods[m].build(ctx, &s, dst, dst_edges, &b)))
         goto fail;
     if (b.target != w->ndst) {
         rc = dsc_error(ctx, DSC_ERR_INTERNAL, "%s weights: %zu of %zu targets filled", method,
@@ -188,6 +198,11 @@ size_t dsc_regrid_weights_nsrc(const dsc_regrid_weights_t *w)
 size_t dsc_regrid_weights_ndst(const dsc_regrid_weights_t *w)
 {
     return w->ndst;
+}
+
+size_t dsc_regrid_weights_nlinks(const dsc_regrid_weights_t *w)
+{
+    return w->start[w->ndst];
 }
 
 const char *dsc_regrid_weights_method(const dsc_regrid_weights_t *w)

@@ -9,6 +9,7 @@
 #include "dsc/time.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -290,6 +291,32 @@ void dsc_date_format(dsc_date_t d, char *buf, size_t size)
         snprintf(buf, size, "-%04d-%02d-%02d", -d.year, d.month, d.day);
     else
         snprintf(buf, size, "%04d-%02d-%02d", d.year, d.month, d.day);
+}
+
+void dsc_datetime_format(dsc_date_t d, char *buf, size_t size)
+{
+    char date[32];
+    if (!buf || size == 0)
+        return;
+    dsc_date_format(d, date, sizeof date);
+    /* Whole microseconds, so that 79200.0000003 s (a day fraction stored in decimal) is
+     * 22:00 and not 21:59:59.999999. */
+    double us = isfinite(d.seconds) ? round(d.seconds * 1e6) : 0.0;
+    if (us <= 0.0 || us >= 86400e6) {
+        snprintf(buf, size, "%s", date);
+        return;
+    }
+    long long whole = (long long)(us / 1e6);
+    long long frac = (long long)us - whole * 1000000LL;
+    int h = (int)(whole / 3600), m = (int)(whole / 60 % 60), s = (int)(whole % 60);
+    if (frac != 0)
+        snprintf(buf, size, "%s %02d:%02d:%f", date, h, m, (double)s + (double)frac / 1e6);
+    else if (s != 0)
+        snprintf(buf, size, "%s %02d:%02d:%02d", date, h, m, s);
+    else if (m != 0)
+        snprintf(buf, size, "%s %02d:%02d", date, h, m);
+    else
+        snprintf(buf, size, "%s %02d", date, h);
 }
 
 /* Reads an unsigned decimal of 1..maxdigits digits; returns the characters used, 0 if none. */
