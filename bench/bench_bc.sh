@@ -2,8 +2,9 @@
 # bench_bc.sh - EQM and QDM with a 31-day window on 150 years of daily data at a 20 x 20 grid,
 # the library (bench/bc_bench.c against libdownscale.a) beside the same method in NumPy
 # (bench/bc_numpy.py, Debian's python3-numpy), on the same numbers in the same run.
-# Prints the time of each, their ratio, the largest difference between the two outputs and
-# the peak memory of each process (/usr/bin/time -v). Never fails on speed alone.
+# Prints the wall and CPU time of each (CPU time is the fair single-core comparison on a
+# machine shared with other work), their ratio, the largest difference between the two
+# outputs and the peak memory of each process (/usr/bin/time -v). Never fails on speed alone.
 #
 # Environment: DOWNSCALE_BUILD (default build), BC_YEARS (150), BC_CELLS (400),
 # PYTHON (default /usr/bin/python3, the interpreter Debian's numpy belongs to).

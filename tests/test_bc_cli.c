@@ -553,3 +553,73 @@ Test(bc_cli, real_files_vancouver, .timeout = 60)
     }
     test_csv_free(ta);
 }
+
+/* ---- cross-validation in the pipeline -------------------------------------------------- */
+
+/* The demo's Vancouver region alone (1 site, training and validation years 1951-2005, a
+ * tiny ANN) with [evaluation] folds = 4: 55 years cut into blocks of 13, 14, 14 and 14
+ * years, each day of a block predicted by methods fitted on the other three. NRCan has no
+ * gap there, so a block of y noleap years has 365 y pairs. The raw model is not refitted,
+ * so its scores in a block are recomputed here from the obs and gcm columns of the series
+ * CSV the same run writes (four decimals, hence the 1e-3 K tolerance); the EQM-corrected
+ * model, judged on all held-out blocks together, has no bias left to speak of. */
+Test(bc_cli, pipeline_cross_validation, .timeout = 120)
+{
+    const char *dir = test_tmpdir();
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s run pipelines/demo.ini --quiet --out %s --data-root %s "
+             "--set pipeline.regions=vancouver --set ann.epochs=5 --set ann.ensemble=1 "
+             "--set evaluation.folds=4 --set output.report=0 2>%s/err.txt", bin(), dir,
+             test_data_root(), dir);
+    cr_assert_eq(test_system(cmd), 0, "%s", last_error(dir));
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/evaluation/vancouver_tasmax_CanESM2_cv.csv", dir);
+    test_csv_t *cv = test_csv_read(path);
+    cr_assert_not_null(cv, "missing %s", path);
+    cr_assert_eq(cv->nrows, 5 * 5, "4 folds and 'all', 5 methods each");
+    const char *folds[5] = {"1", "2", "3", "4", "all"};
+    const char *years[5] = {"1951-1963", "1964-1977", "1978-1991", "1992-2005", "1951-2005"};
+    const double n[5] = {13 * 365, 14 * 365, 14 * 365, 14 * 365, 55 * 365};
+    const char *methods[5] = {"gcm", "gcm_eqm", "linear", "ann", "ann_eqm"};
+    int cn = test_csv_col(cv, "n"), cb = test_csv_col(cv, "bias");
+    for (size_t f = 0; f < 5; f++) {
+        for (size_t k = 0; k < 5; k++) {
+            size_t r = f * 5 + k;
+            cr_assert_str_eq(cv->cells[r][0], folds[f]);
+            cr_assert_str_eq(cv->cells[r][1], years[f]);
+            cr_assert_str_eq(cv->cells[r][2], methods[k]);
+            cr_assert_float_eq(test_csv_num(cv, r, cn), n[f], 0, "row %zu", r);
+            cr_assert(isfinite(test_csv_num(cv, r, test_csv_col(cv, "ks"))), "row %zu", r);
+        }
+    }
+    cr_assert(fabs(test_csv_num(cv, 21, cb)) < 0.05, "gcm_eqm bias %g",
+              test_csv_num(cv, 21, cb));
+
+    snprintf(path, sizeof path, "%s/series/vancouver_tasmax.csv", dir);
+    test_csv_t *se = test_csv_read(path);
+    cr_assert_not_null(se);
+    int co = test_csv_col(se, "obs"), cg = test_csv_col(se, "gcm");
+    const int first[5] = {1951, 1964, 1978, 1992, 1951}, last[5] = {1963, 1977, 1991, 2005, 2005};
+    for (size_t f = 0; f < 5; f++) {
+        double sum = 0, sq = 0;
+        size_t m = 0;
+        for (size_t r = 0; r < se->nrows; r++) {
+            int y = atoi(se->cells[r][0]);
+            double o = test_csv_num(se, r, co), g = test_csv_num(se, r, cg);
+            if (strcmp(se->cells[r][2], "historical") != 0 || y < first[f] || y > last[f] ||
+                !isfinite(o) || !isfinite(g))
+                continue;
+            sum += g - o;
+            sq += (g - o) * (g - o);
+            m++;
+        }
+        cr_assert_eq(m, (size_t)n[f]);
+        cr_assert_float_eq(test_csv_num(cv, f * 5, cb), sum / (double)m, 1e-3, "fold %s",
+                           folds[f]);
+        cr_assert_float_eq(test_csv_num(cv, f * 5, test_csv_col(cv, "rmse")),
+                           sqrt(sq / (double)m), 1e-3, "fold %s", folds[f]);
+    }
+    test_csv_free(se);
+    test_csv_free(cv);
+}

@@ -270,3 +270,15 @@ Test(incremental, mpi_matches_serial, .timeout = 900)
     snprintf(bash, sizeof bash, "bash -c '%s'", cmd);
     cr_expect_eq(test_system(bash), 0, "series NetCDF differs between serial and MPI");
 }
+
+/* [ann] save_models writes every trained network where ncdump and dsc_io_nn_read see it. */
+Test(incremental, saved_models_load_back, .timeout = 600)
+{
+    char dir[512], cmd[2048];
+    snprintf(dir, sizeof dir, "%s", test_tmpdir());
+    make_pipeline(dir, "save_models = yes\n");
+    cr_assert_eq(run(dir, "--set pipeline.regions=vancouver"), 0);
+    snprintf(cmd, sizeof cmd, "ncdump -h %s/out/models/vancouver_tasmax_CanESM2_cell0_member0.nc"
+             " | grep -q 'input = 3'", dir);
+    cr_expect_eq(test_system(cmd), 0, "model file missing or not readable by ncdump");
+}

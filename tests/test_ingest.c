@@ -385,8 +385,8 @@ static void write_synth(const char *path, const synth_t *s)
     size_t ncell = s->nlat * s->nlon;
     for (size_t i = 0; i < total; i++) {
         size_t cell = i % ncell, step = i / ncell;
-        v[i] = s->all_fill || (int)cell == s->fill_cell ? fill
-                                                          : 10.0f + 0.1f * (float)step + (float)cell;
+        int missing = s->all_fill || (int)cell == s->fill_cell;
+        v[i] = missing ? fill : 10.0f + 0.1f * (float)step + (float)cell;
     }
     size_t st[8] = {0};
     NC(nc_put_vara_float(ncid, var, st, shape, v));
@@ -608,7 +608,11 @@ Test(ingest, corrupt_netcdf4_bytes)
     char *path = tmp_file("nc4.nc"), *bad = tmp_file("nc4_bad.nc");
     synth_t s = synth_default();
     s.cmode = NC_CLOBBER | NC_NETCDF4;
+    /* HDF5 recycles freed blocks through its own free lists, so blocks first allocated
+     * while writing end up in the objects a failed open loses: paused here too. */
+    FOREIGN_LEAKS_BEGIN();
     write_synth(path, &s);
+    FOREIGN_LEAKS_END();
     long size = file_size(path);
     FILE *fp = fopen(path, "rb");
     unsigned char *buf = malloc((size_t)size);

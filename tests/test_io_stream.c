@@ -150,6 +150,55 @@ Test(stream, bad_reads_and_variables)
     cr_assert_str_eq(name, "tas");
 }
 
+Test(stream, a_grid_without_time)
+{
+    /* A mask on lat (10, 0, -10) x lon (0, 90, 180, 270), no time: opened with no steps, the
+     * grid in the reader's order (lat ascending, lon from -180) and where it lies in the
+     * file. */
+    const char *dir = test_tmpdir();
+    cr_assert_not_null(dir);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/mask.nc", dir);
+    int nc, dlat, dlon, vlat, vlon, vm;
+    cr_assert_eq(nc_create(path, NC_CLOBBER, &nc), NC_NOERR);
+    nc_def_dim(nc, "lat", 3, &dlat);
+    nc_def_dim(nc, "lon", 4, &dlon);
+    nc_def_var(nc, "lat", NC_DOUBLE, 1, &dlat, &vlat);
+    nc_put_att_text(nc, vlat, "units", 13, "degrees_north");
+    nc_def_var(nc, "lon", NC_DOUBLE, 1, &dlon, &vlon);
+    nc_put_att_text(nc, vlon, "units", 12, "degrees_east");
+    int dims[2] = {dlat, dlon};
+    nc_def_var(nc, "mask", NC_FLOAT, 2, dims, &vm);
+    nc_enddef(nc);
+    double lat[3] = {10, 0, -10}, lon[4] = {0, 90, 180, 270};
+    float mask[12] = {0};
+    nc_put_var_double(nc, vlat, lat);
+    nc_put_var_double(nc, vlon, lon);
+    nc_put_var_float(nc, vm, mask);
+    nc_close(nc);
+
+    char name[64];
+    cr_assert_eq(dsc_io_data_variable(ctx, path, name, sizeof name), DSC_OK);
+    cr_assert_str_eq(name, "mask");
+    dsc_read_opts_t raw = {.raw_units = 1};
+    dsc_io_stream_t *s = NULL;
+    cr_assert_eq(dsc_io_stream_open(ctx, path, "mask", NULL, &raw, &s), DSC_OK, "%s",
+                 dsc_ctx_message(ctx));
+    const dsc_io_stream_info_t *in = dsc_io_stream_info(s);
+    cr_assert_eq(in->ntime, 0);
+    cr_assert(in->grid->lat[0] == -10 && in->grid->lat[2] == 10);
+    cr_assert(in->grid->lon[0] == -180 && in->grid->lon[3] == 90);
+    cr_assert(in->grid->lon_wraps);
+    size_t lat_index[3] = {2, 1, 0}, lon_index[4] = {2, 3, 0, 1};
+    cr_assert_eq(memcmp(in->lat_index, lat_index, sizeof lat_index), 0);
+    cr_assert_eq(memcmp(in->lon_index, lon_index, sizeof lon_index), 0);
+    double v[12];
+    cr_assert_eq(dsc_io_stream_read(ctx, s, 0, 1, v), DSC_ERR_USAGE);
+    dsc_io_stream_close(s);
+    remove(path);
+    rmdir(dir);
+}
+
 /* ---- writing -------------------------------------------------------------------------- */
 
 static char out_path[4200];

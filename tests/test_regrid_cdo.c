@@ -238,6 +238,36 @@ Test(regrid_cdo, weights_go_both_ways)
     }
 }
 
+Test(regrid_cdo, a_target_file_without_time_stored_north_to_south)
+{
+    /* A topography on CDO's 5-degree grid, latitudes inverted (north first) and no time
+     * axis: our output runs south to north, CDO's as the target; weights written by us
+     * and read by CDO (and the other way) must follow the target file's order. */
+    need_tools(1);
+    char target[4300], w[4300], o[4300];
+    snprintf(target, sizeof target, "%s", path_in("topo.nc"));
+    snprintf(w, sizeof w, "%s", path_in("w.nc"));
+    snprintf(o, sizeof o, "%s", path_in("ours.nc"));
+    const char *c = path_in("cdo.nc");
+    cr_assert_eq(sh("cdo -s -O -f nc -invertlat -topo,r72x36 '%s' >/dev/null 2>&1", target),
+                 0);
+    cr_assert_eq(sh("'%s' regrid -q --method conservative --write-weights '%s' --to '%s' "
+                    "'%s' '%s'", bin(), w, target, data(MPI), o), 0);
+    cr_assert_eq(sh("cdo -s -O remapcon,'%s' '%s' '%s' >/dev/null 2>&1", target, data(MPI), c),
+                 0);
+    compare_files(o, c, "tas", 72 * 36, "remapcon onto a north-first grid");
+    cr_assert_eq(sh("cdo -s -O remap,'%s','%s' '%s' '%s' >/dev/null 2>&1", target, w,
+                    data(MPI), c), 0);
+    compare_files(o, c, "tas", 72 * 36, "cdo remap with our weights, north-first target");
+    cr_assert_eq(sh("cdo -s -O genbil,'%s' '%s' '%s' >/dev/null 2>&1", target, data(MPI), w),
+                 0);
+    cr_assert_eq(sh("cdo -s -O remapbil,'%s' '%s' '%s' >/dev/null 2>&1", target, data(MPI), c),
+                 0);
+    cr_assert_eq(sh("'%s' regrid -q --weights '%s' --to '%s' '%s' '%s'", bin(), w, target,
+                    data(MPI), o), 0);
+    compare_files(o, c, "tas", 72 * 36, "our regrid with CDO's weights, north-first target");
+}
+
 /* Runs a command expected to fail: exit status 2, one line on stderr that contains
  * `expect`, and no output file. */
 static void expect_refusal(const char *args, const char *expect)

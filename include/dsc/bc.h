@@ -60,6 +60,11 @@ typedef struct {
 
 /* Defaults: eqm, additive, doy window 31, 100 quantiles, constant extrapolation. */
 void dsc_bc_config_default(dsc_bc_config_t *cfg);
+/* Checks settings before any data is read: DSC_ERR_CONFIG, with the message dsc_bc_fit would
+ * give, for a multiplicative or unknown kind, an unknown method or extrapolation, an even or
+ * non-positive day window, or nquantiles 0. (A window longer than the calendar's year can
+ * only be refused by the fit, which knows the calendar.) */
+int dsc_bc_config_validate(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg);
 
 typedef struct dsc_bc dsc_bc_t;
 
@@ -116,10 +121,10 @@ typedef struct {
  * error: its output is NaN and it is counted in *skipped (may be NULL). Cells run in
  * parallel (OpenMP); each thread holds the columns of 16 cells of each input and one
  * cell's fit (its groups and one moving window), and the result is the same for any
- * number of threads. Errors are those of dsc_bc_fit and
- * dsc_bc_apply for the first failing cell in cell order, the message starting "cell N: ";
- * settings are checked (DSC_ERR_CONFIG) before any cell is touched. On failure out is
- * partly written. */
+ * number of threads. Settings (DSC_ERR_CONFIG) and dates (DSC_ERR_USAGE naming
+ * "ref", "hist" or "sim" and the index, as dsc_bc_fit does) are checked before any cell is
+ * touched; a later failure is that of the first failing cell in cell order, its message
+ * starting "cell N: ". On failure out is partly written. */
 int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
                          size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
                          const dsc_bc_cells_t *sim, int block_years, double *out,

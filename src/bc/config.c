@@ -60,3 +60,13 @@ int bc_config_check(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg)
         return dsc_error(ctx, DSC_ERR_CONFIG, "bias correction nquantiles: must be at least 1");
     return DSC_OK;
 }
+
+int dsc_bc_config_validate(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg)
+{
+    if (!cfg)
+        return dsc_error(ctx, DSC_ERR_USAGE, "bias correction: no settings given");
+    int rc = bc_config_check(ctx, cfg);
+    if (rc == DSC_OK && !bc_method_find(cfg))
+        rc = bc_method_unknown(ctx, cfg);
+    return rc;
+}

@@ -249,7 +249,8 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
     dsc_date_t *ref_dates = NULL, *hist_dates = NULL;
     const char *model_var = a->var, *obs_var = a->ref_var ? a->ref_var : a->var;
     int rc;
-    if ((rc = read_input(ctx, a->ref, obs_var, &ref)) ||
+    if ((rc = dsc_bc_config_validate(ctx, &a->cfg)) ||
+        (rc = read_input(ctx, a->ref, obs_var, &ref)) ||
         (rc = read_input(ctx, a->hist, model_var, &hist)) ||
         (rc = read_input(ctx, a->sim, model_var ? model_var : hist->name, &sim)) ||
         (rc = check_inputs(ctx, a, ref, hist, sim)))
@@ -333,7 +334,10 @@ int dsc_cmd_correct(int argc, char **argv)
     char line[4096];
     dsc_cli_join_args(argc, argv, line, sizeof line);
     int rc = run(ctx, &a, line);
-    if (rc)
+    if (rc == DSC_ERR_CONFIG)
+        fprintf(stderr, "downscale: error: %s\ndownscale: hint: see downscale correct --help\n",
+                dsc_ctx_message(ctx));
+    else if (rc)
         dsc_cli_report(ctx, rc);
     dsc_ctx_destroy(ctx);
     return dsc_cli_exit_code(rc);

@@ -185,19 +185,21 @@ static void index_inverse(const size_t *index, size_t n, size_t nfile, const dou
 
 /* File-order edges from the grid's: each file cell keeps the offsets of its grid cell's
  * edges from the centre, around its own stored centre, so the edges run with the file's
- * coordinates (ascending or descending, in the file's longitude turn). NULL when a file
- * cell has no grid cell or the grid has no edges. */
-static double *file_edges(dsc_ctx_t *ctx, const double *edges, const double *grid_c,
-                          const size_t *inv, const double *file_c, size_t nfile, int is_lon)
+ * coordinates (ascending or descending, in the file's longitude turn). *out is NULL when a
+ * file cell has no grid cell or the grid has no edges. */
+static int file_edges(dsc_ctx_t *ctx, const double *edges, const double *grid_c,
+                      const size_t *inv, const double *file_c, size_t nfile, int is_lon,
+                      double **out)
 {
+    *out = NULL;
     if (!edges || nfile == 0)
-        return NULL;
+        return DSC_OK;
     for (size_t f = 0; f < nfile; f++)
         if (inv[f] == DSC_REGRID_NO_CELL)
-            return NULL;
+            return DSC_OK;
     double *e = dsc_malloc(ctx, (nfile + 1) * sizeof *e, "file cell edges");
     if (!e)
-        return NULL;
+        return DSC_ERR_NOMEM;
     int descending = nfile > 1 && file_c[1] < file_c[0];
     for (size_t f = 0; f < nfile; f++) {
         size_t k = inv[f];
@@ -210,7 +212,8 @@ static double *file_edges(dsc_ctx_t *ctx, const double *edges, const double *gri
         if (f == nfile - 1)
             e[nfile] = file_c[f] + (descending ? lo : hi);
     }
-    return e;
+    *out = e;
+    return DSC_OK;
 }
 
 int dsc_cli_file_order(dsc_ctx_t *ctx, const dsc_io_stream_info_t *in, dsc_cli_file_order_t *o)
@@ -242,9 +245,10 @@ int dsc_cli_file_order(dsc_ctx_t *ctx, const dsc_io_stream_info_t *in, dsc_cli_f
                     : row_of[fi] * g->nlon + col_of[fj];
     memcpy(o->grid.lat, in->file_lat, fnlat * sizeof(double));
     memcpy(o->grid.lon, in->file_lon, fnlon * sizeof(double));
-    o->lat_edges = file_edges(ctx, in->lat_edges, g->lat, row_of, in->file_lat, fnlat, 0);
-    o->lon_edges = file_edges(ctx, in->lon_edges, g->lon, col_of, in->file_lon, fnlon, 1);
-    rc = dsc_ctx_status(ctx) == DSC_ERR_NOMEM ? DSC_ERR_NOMEM : DSC_OK;
+    rc = file_edges(ctx, in->lat_edges, g->lat, row_of, in->file_lat, fnlat, 0, &o->lat_edges);
+    if (rc == DSC_OK)
+        rc = file_edges(ctx, in->lon_edges, g->lon, col_of, in->file_lon, fnlon, 1,
+                        &o->lon_edges);
 done:
     free(row_of);
     free(col_of);

@@ -86,43 +86,52 @@ static int plan_hyperslabs(dsc_ctx_t *ctx, dsc_io_stream_t *s)
     return DSC_OK;
 }
 
-/* The bounds variable (n x 2) named by a coordinate's `bounds` attribute; NULL (and no
- * error) when there is none or it is not shaped so. */
-static double *read_bounds(dsc_ctx_t *ctx, const io_layout_t *lay, int coord, size_t n)
+/* The bounds variable (n x 2) named by a coordinate's `bounds` attribute into *out, NULL
+ * when there is none, it is not shaped so or holds a value that is not finite. Only
+ * running out of memory is an error. */
+static int read_bounds(dsc_ctx_t *ctx, const io_layout_t *lay, int coord, size_t n,
+                       double **out)
 {
     char name[NC_MAX_NAME + 1];
     int id, nd, dims[2];
     size_t len0, len1;
+    *out = NULL;
     if (coord < 0 || io_att_text(lay->ncid, coord, "bounds", name, sizeof name) != 0 ||
         nc_inq_varid(lay->ncid, name, &id) != NC_NOERR ||
         nc_inq_varndims(lay->ncid, id, &nd) != NC_NOERR || nd != 2 ||
         nc_inq_vardimid(lay->ncid, id, dims) != NC_NOERR ||
         nc_inq_dimlen(lay->ncid, dims[0], &len0) != NC_NOERR ||
         nc_inq_dimlen(lay->ncid, dims[1], &len1) != NC_NOERR || len0 != n || len1 != 2)
-        return NULL;
+        return DSC_OK;
     double *b = dsc_malloc(ctx, 2 * n * sizeof *b, "coordinate bounds");
-    if (b && nc_get_var_double(lay->ncid, id, b) != NC_NOERR) {
+    if (!b)
+        return DSC_ERR_NOMEM;
+    if (nc_get_var_double(lay->ncid, id, b) != NC_NOERR) {
         free(b);
-        return NULL;
+        return DSC_OK;
     }
-    for (size_t i = 0; b && i < 2 * n; i++)
+    for (size_t i = 0; i < 2 * n; i++)
         if (!isfinite(b[i])) {
             free(b);
-            return NULL;
+            return DSC_OK;
         }
-    return b;
+    *out = b;
+    return DSC_OK;
 }
 
 /* Edges of the output axis from the file's bounds: cell k of the output is file cell
  * index[k]; its bounds are brought into the turn of its centre (longitudes) and must meet
- * the next cell's. NULL when they do not. */
-static double *edges_from_bounds(dsc_ctx_t *ctx, const double *bnds, const size_t *index,
-                                 const double *centre, size_t n, int is_lon)
+ * the next cell's. *out is NULL when they do not. */
+static int edges_from_bounds(dsc_ctx_t *ctx, const double *bnds, const size_t *index,
+                             const double *centre, size_t n, int is_lon, double **out)
 {
-    double *e = dsc_malloc(ctx, (n + 1) * sizeof *e, "cell edges");
     double prev_hi = 0.0;
+    *out = NULL;
+    if (!bnds)
+        return DSC_OK;
+    double *e = dsc_malloc(ctx, (n + 1) * sizeof *e, "cell edges");
     if (!e)
-        return NULL;
+        return DSC_ERR_NOMEM;
     for (size_t k = 0; k < n; k++) {
         double b0 = bnds[2 * index[k]], b1 = bnds[2 * index[k] + 1], lo, hi;
         if (is_lon) {
@@ -136,37 +145,34 @@ static double *edges_from_bounds(dsc_ctx_t *ctx, const double *bnds, const size_
         double gap = is_lon ? remainder(prev_hi - lo, 360.0) : prev_hi - lo;
         if (k > 0 && fabs(gap) > BOUNDS_EPS) {
             free(e);
-            return NULL;
+            return DSC_OK;
         }
         e[k] = lo;
         prev_hi = hi;
     }
     e[n] = prev_hi;
-    return e;
+    *out = e;
+    return DSC_OK;
 }
 
-/* Everything a rectilinear grid adds to the description: file coordinates and edges. */
+/* Everything a rectilinear grid adds to the description: file coordinates and edges.
+ * Bounds are a refinement: a file without usable ones is read all the same. */
 static int describe_grid(dsc_ctx_t *ctx, dsc_io_stream_t *s)
 {
     const io_layout_t *lay = &s->lay;
     size_t nlat = lay->dimlen[lay->a_pos], nlon = lay->dimlen[lay->b_pos];
+    double *lat_b = NULL, *lon_b = NULL;
     int rc;
 
     if ((rc = io_read_coord(ctx, lay, lay->lat_varid, nlat, &s->file_lat)) ||
-        (rc = io_read_coord(ctx, lay, lay->lon_varid, nlon, &s->file_lon)))
-        return rc;
-    double *lat_b = read_bounds(ctx, lay, lay->lat_varid, nlat);
-    double *lon_b = read_bounds(ctx, lay, lay->lon_varid, nlon);
-    if (lat_b)
-        s->lat_edges = edges_from_bounds(ctx, lat_b, s->a.file, s->grid.lat, s->grid.nlat, 0);
-    if (lon_b)
-        s->lon_edges = edges_from_bounds(ctx, lon_b, s->b.file, s->grid.lon, s->grid.nlon, 1);
-    free(lat_b);
-    free(lon_b);
-    /* Bounds are a refinement: a file without usable ones is read all the same, but an
-     * allocation that failed on the way must not pass unnoticed. */
-    if (dsc_ctx_status(ctx) == DSC_ERR_NOMEM)
-        return DSC_ERR_NOMEM;
+        (rc = io_read_coord(ctx, lay, lay->lon_varid, nlon, &s->file_lon)) ||
+        (rc = read_bounds(ctx, lay, lay->lat_varid, nlat, &lat_b)) ||
+        (rc = read_bounds(ctx, lay, lay->lon_varid, nlon, &lon_b)) ||
+        (rc = edges_from_bounds(ctx, lat_b, s->a.file, s->grid.lat, s->grid.nlat, 0,
+                                &s->lat_edges)) ||
+        (rc = edges_from_bounds(ctx, lon_b, s->b.file, s->grid.lon, s->grid.nlon, 1,
+                                &s->lon_edges)))
+        goto done;
 
     dsc_io_stream_info_t *in = &s->info;
     in->file_nlat = nlat;
@@ -177,7 +183,10 @@ static int describe_grid(dsc_ctx_t *ctx, dsc_io_stream_t *s)
     in->file_lon = s->file_lon;
     in->lat_edges = s->lat_edges;
     in->lon_edges = s->lon_edges;
-    return DSC_OK;
+done:
+    free(lat_b);
+    free(lon_b);
+    return rc;
 }
 
 static void describe_text(dsc_io_stream_t *s, const dsc_read_opts_t *opts)

@@ -16,10 +16,11 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* Collects problems: the first is kept as the context's message, all are logged. */
+/* Collects problems: the first is kept for the context's message, all are logged. */
 typedef struct {
     dsc_ctx_t *ctx;
     int count;
+    char first[1024];
 } problems_t;
 
 static void problem(problems_t *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -30,8 +31,15 @@ static void problem(problems_t *pr, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* Settings given with --set have no line: say where they came from instead of ":0". */
+    char *zero = strstr(msg, ":0: ");
+    if (zero) {
+        char tail[1024];
+        snprintf(tail, sizeof tail, "%s", zero + 4);
+        snprintf(zero, sizeof msg - (size_t)(zero - msg), " (--set): %s", tail);
+    }
     if (pr->count == 0)
-        dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s", msg);
+        snprintf(pr->first, sizeof pr->first, "%s", msg);
     dsc_log(pr->ctx, DSC_LOG_ERROR, "config", "%s", msg);
     pr->count++;
 }
@@ -192,10 +200,10 @@ int dsc_region_load(dsc_ctx_t *ctx, const char *path, dsc_region_def_t *out)
     int rc = dsc_ini_read(ctx, path, &ini);
     if (rc)
         return rc;
-    problems_t pr = {ctx, 0};
+    problems_t pr = {ctx, 0, ""};
     region_from_ini(&pr, ini, path, out);
     dsc_ini_destroy(ini);
-    return pr.count ? DSC_ERR_CONFIG : DSC_OK;
+    return pr.count ? dsc_error(ctx, DSC_ERR_CONFIG, "%s", pr.first) : DSC_OK;
 }
 
 /* ---- job (one region of a pipeline) ------------------------------------------------ */
@@ -356,8 +364,12 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
                     e->value);
         snprintf(p->nn.optimizer, sizeof p->nn.optimizer, "%s", e->value);
     }
-    if ((e = dsc_ini_find(ini, "ann", "rule")))
+    if ((e = dsc_ini_find(ini, "ann", "rule"))) {
         snprintf(p->nn.rule, sizeof p->nn.rule, "%s", e->value);
+        if (dsc_nn_rule_check(pr->ctx, e->value))
+            problem(pr, "%s:%d: rule '%s': %s", ini->path, e->line, e->value,
+                    dsc_ctx_message(pr->ctx));
+    }
     struct {
         const char *key;
         double *dst;
@@ -391,6 +403,10 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
             problem(pr, "%s:%d: compare_rules '%s' is not a list of up to 8 rule names",
                     ini->path, e->line, e->value);
         p->nrules = n < 0 ? 0 : (size_t)n;
+        for (size_t i = 0; i < p->nrules; i++)
+            if (dsc_nn_rule_check(pr->ctx, p->rules[i]))
+                problem(pr, "%s:%d: compare_rules: %s", ini->path, e->line,
+                        dsc_ctx_message(pr->ctx));
     }
     if ((e = dsc_ini_find(ini, "ann", "save_models")) &&
         parse_bool(e->value, &p->save_models))
@@ -570,7 +586,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         dsc_ini_destroy(ini);
         return rc;
     }
-    problems_t pr = {ctx, 0};
+    problems_t pr = {ctx, 0, ""};
     dsc_pipeline_t *p = dsc_calloc(ctx, 1, sizeof *p, "pipeline");
     if (!p) {
         dsc_ini_destroy(ini);
@@ -626,13 +642,10 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
     dsc_ini_destroy(ini);
     if (pr.count) {
         dsc_pipeline_destroy(p);
-        if (pr.count > 1) {
-            char first[1024];
-            snprintf(first, sizeof first, "%s", dsc_ctx_message(ctx));
-            dsc_error(ctx, DSC_ERR_CONFIG, "%s (and %d more problems, listed above)", first,
-                      pr.count - 1);
-        }
-        return DSC_ERR_CONFIG;
+        if (pr.count > 1)
+            return dsc_error(ctx, DSC_ERR_CONFIG, "%s (and %d more problems, listed above)",
+                             pr.first, pr.count - 1);
+        return dsc_error(ctx, DSC_ERR_CONFIG, "%s", pr.first);
     }
     *out = p;
     return DSC_OK;

@@ -2,7 +2,9 @@
  * linear baseline fitted on the training years, early-stopped on the validation years, then
  * applied to every historical and future day. */
 #include "dsc/features.h"
+#include "dsc/io.h"
 #include "dsc/linear.h"
+#include "dsc/nn_io.h"
 #include "pipeline/internal.h"
 
 #include <math.h>
@@ -194,6 +196,37 @@ static int predict_period(dsc_ctx_t *ctx, const dsc_member_t *m, size_t c, const
     return DSC_OK;
 }
 
+/* Saves one trained network of a cell ([ann] save_models) so a later run or a user can
+ * reuse or inspect it (ncdump shows weights, standardisation and settings). */
+static int save_model(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                      const dsc_member_t *m, size_t c, size_t e, const columns_t *k,
+                      const dsc_nn_t *nn, const dsc_nn_history_t *hist)
+{
+    dsc_nn_meta_t meta = {0};
+    size_t np = dsc_features_count(k->ncols);
+    meta.n_input_names = np;
+    snprintf(meta.input_names[0], DSC_NN_META_NAME, "%s_model", m->var);
+    for (size_t i = 1; i < k->ncols; i++)
+        snprintf(meta.input_names[i], DSC_NN_META_NAME, "%s_cell%zu", m->var, i);
+    snprintf(meta.input_names[k->ncols], DSC_NN_META_NAME, "doy_sin");
+    snprintf(meta.input_names[k->ncols + 1], DSC_NN_META_NAME, "doy_cos");
+    snprintf(meta.target, sizeof meta.target, "%s", m->var);
+    snprintf(meta.target_units, sizeof meta.target_units, "degC");
+    snprintf(meta.title, sizeof meta.title, "%s %s %s cell %zu member %zu", job->region.name,
+             m->var, m->model, c, e);
+    meta.epochs_trained = hist->n_epochs;
+    meta.best_epoch = hist->best_epoch;
+    meta.valid_loss = hist->n_epochs ? hist->valid_loss[hist->best_epoch] : NAN;
+    char path[2 * DSC_PATH_MAX];
+    snprintf(path, sizeof path, "%s/models/%s_%s_%s_cell%zu_member%zu.nc", p->out_dir,
+             job->region.name, m->var, m->model, c, e);
+    int rc;
+    /* netCDF and HDF5 are not thread-safe. */
+#pragma omp critical(dsc_netcdf)
+    rc = dsc_io_nn_write(ctx, path, nn, &meta);
+    return rc;
+}
+
 static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       dsc_member_t *m, size_t c, period_t *periods, size_t nperiods,
                       work_t *w, size_t *sparse_years)
@@ -234,6 +267,8 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         rc = dsc_nn_create(ctx, np, 1, &cfg, &nn);
         if (!rc)
             rc = dsc_nn_train(ctx, nn, w->xt, w->yt, nt, w->xv, w->yv, nv, &hist);
+        if (!rc && p->save_models)
+            rc = save_model(ctx, p, job, m, c, e, &k, nn, &hist);
         for (size_t i = 0; i < nperiods && !rc; i++)
             rc = predict_period(ctx, m, c, &periods[i], nn, NULL, w, e == 0,
                                 e + 1 == p->ensemble, p->ensemble);
@@ -272,6 +307,13 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     }
     if (rc)
         return rc;
+
+    if (p->save_models) {
+        char dir[DSC_PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s/models", p->out_dir);
+        if ((rc = dsc_io_mkdirs(ctx, dir)))
+            return rc;
+    }
 
     /* Cells are independent: each has its own seeds, so any number of threads gives the
      * same numbers. Each thread has its own workspace and context; the first failure (in
