@@ -47,13 +47,15 @@ def correct(ref, hist, sim, method):
                 y[:, c] = x[:, c] + np.interp(x[:, c], qh[:, c], qr[:, c] - qh[:, c])
             else:
                 u = np.interp(x[:, c], qs[:, c], nodes)
-                y[:, c] = np.interp(u, nodes, qr[:, c]) + x[:, c] - np.interp(u, nodes, qh[:, c])
+                y[:, c] = (np.interp(u, nodes, qr[:, c]) + x[:, c]
+                           - np.interp(u, nodes, qh[:, c]))
         out[day] = y
     return out
 
 
 def main():
-    mode, d, method, years, ncell = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    mode, d, method = sys.argv[1], sys.argv[2], sys.argv[3]
+    years, ncell = int(sys.argv[4]), int(sys.argv[5])
     if mode == "run":
         ref, hist, sim = (load(d, n, years, ncell) for n in ("ref.f64", "hist.f64", "sim.f64"))
         t0, c0 = time.perf_counter(), time.process_time()

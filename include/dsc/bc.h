@@ -119,7 +119,7 @@ typedef struct {
  * 30); block_years <= 0 corrects all of sim at once.
  * A cell with no finite ref or no finite hist value, or none in a shared group, is not an
  * error: its output is NaN and it is counted in *skipped (may be NULL). Cells run in
- * parallel (OpenMP); each thread holds the columns of 16 cells of each input and one
+ * parallel (OpenMP); each thread holds the columns of 8 cells of each input and one
  * cell's fit (its groups and one moving window), and the result is the same for any
  * number of threads. Settings (DSC_ERR_CONFIG) and dates (DSC_ERR_USAGE naming
  * "ref", "hist" or "sim" and the index, as dsc_bc_fit does) are checked before any cell is

@@ -15,8 +15,9 @@
 
 /* Cells are gathered from the time-major arrays CELL_BLOCK at a time: neighbouring cells
  * share cache lines, so one pass over the rows fills many columns for the price of one.
- * 16 measured about 6 % faster than 8 on 150 years x 400 cells, and 32 no faster still. */
-#define CELL_BLOCK 16
+ * On 150 years x 400 cells 16 was about 6 % faster than 8, but it doubles each thread's
+ * columns (28 MB instead of 14 MB), and memory per thread is what bounds a big run. */
+#define CELL_BLOCK 8
 
 /* One thread's columns: CELL_BLOCK cells of ref, hist and sim and the corrected sim, each
  * column of the block after the other (column j of ref at ref + j * nref). */

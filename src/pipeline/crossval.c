@@ -74,11 +74,23 @@ static int folds_build(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     return DSC_OK;
 }
 
-/* The fold whose block holds year y, or -1 when y is not cross-validated. */
+/* The fold whose block holds year y, or -1 when y is not cross-validated. Membership is
+ * looked up in the list rather than in a block's first..last range, since the training and
+ * validation periods may leave a gap of years inside a block. */
 static int fold_of(const folds_t *f, int y)
 {
+    size_t lo = 0, hi = f->nyears;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->years[mid] < y)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == f->nyears || f->years[lo] != y)
+        return -1;
     for (size_t k = 0; k < f->nfold; k++)
-        if (y >= f->years[f->first[k]] && y <= f->years[f->first[k + 1] - 1])
+        if (lo < f->first[k + 1])
             return (int)k;
     return -1;
 }
@@ -413,8 +425,9 @@ int dsc_stage_crossval(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
         free(f.years);
         return DSC_OK;
     }
+    /* Fewer years than folds is expected of a short record, not a fault: said at INFO. */
     if (f.nfold < p->cv_folds)
-        dsc_log(ctx, DSC_LOG_WARN, "crossval", "%s %s %s: %zu folds of one year each (only "
+        dsc_log(ctx, DSC_LOG_INFO, "crossval", "%s %s %s: %zu folds of one year each (only "
                 "%zu years to split)", job->region.name, m->var, m->model, f.nfold,
                 f.nyears);
 

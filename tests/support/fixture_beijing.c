@@ -126,6 +126,15 @@ static double bias_tasmin(double lat, double lon)
     return FIXTURE_BIAS_TASMIN - 0.04 * (lon - 116.0);
 }
 
+double fixture_beijing_bias(const char *var, double lat, double lon)
+{
+    if (!strcmp(var, "tasmax"))
+        return bias_tasmax(lat, lon);
+    if (!strcmp(var, "tasmin"))
+        return bias_tasmin(lat, lon);
+    return NAN;
+}
+
 double fixture_beijing_warming(const char *experiment, int year)
 {
     /* Observed and historical: 0.015 K per year from 1970; scenarios continue from 2005. */

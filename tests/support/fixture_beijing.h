@@ -15,7 +15,10 @@
  *         0.9 x 1.25 degree global grid (192 x 288), noleap, days since 1850-01-01 at noon,
  *         K, _FillValue = missing_value = 1e20.
  *   gmfd/{tmax,tmin}_1p0_daily_YYYY-YYYY.nc and (optionally) ..._0p25_daily_...: one file
- *         per year, standard calendar, longitudes 0..360, K.
+ *         per year, standard calendar, days since 1948-01-01 at midnight, longitudes
+ *         0..360 (cell centres 0.5.. or 0.125..), latitudes -89.5.. or -89.875.., K,
+ *         _FillValue = missing_value = -9.99e8.
+ * Values are floats rounded to 1/8 K.
  *
  * The values: an observed climate (seasonal cycle depending on latitude, a diurnal range,
  * AR(1) day-to-day weather shared at large scale plus a local part), a historical warming,
@@ -48,8 +51,8 @@ typedef struct {
     unsigned long seed;   /* 0: a fixed default */
 } fixture_opts_t;
 
-/* Imposed model biases against the observed climate at Beijing (K); they vary by a few
- * tenths of a kelvin across the region (see fixture_beijing.c). */
+/* Imposed model biases against the observed climate at 40N 116E (K); they vary by a few
+ * tenths of a kelvin across the region: fixture_beijing_bias(). */
 #define FIXTURE_BIAS_TASMAX (-2.0)
 #define FIXTURE_BIAS_TASMIN (1.5)
 /* Model day-to-day variability (sd of the daily mean anomaly) over the observed one. */
@@ -67,6 +70,9 @@ typedef struct {
  * relative to the years before 1970: the same for every cell, day and variable. Unknown
  * experiments give NaN. */
 double fixture_beijing_warming(const char *experiment, int year);
+
+/* The model's imposed bias (K) of "tasmax" or "tasmin" at a place; NaN for other names. */
+double fixture_beijing_bias(const char *var, double lat, double lon);
 
 /* Mean imposed warming over years y0..y1 of an experiment (K). */
 double fixture_beijing_mean_warming(const char *experiment, int y0, int y1);
