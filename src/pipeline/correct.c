@@ -12,92 +12,52 @@
  * each value's rank (Cannon et al. 2015 use moving projection windows for the same reason). */
 #define FUTURE_BLOCK_YEARS 30
 
-static void column(const double *v, size_t n, size_t stride, size_t c, double *out)
+/* A copy of v (n x ncell) with NaN outside the training years: the corrections are fitted
+ * there only, so the validation years judge them out of sample. */
+static double *training_only(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
+                             const double *v)
 {
-    for (size_t t = 0; t < n; t++)
-        out[t] = v[t * stride + c];
-}
-
-static void set_column(double *v, size_t n, size_t stride, size_t c, const double *in)
-{
-    for (size_t t = 0; t < n; t++)
-        v[t * stride + c] = in[t];
-}
-
-static int correct_future(dsc_ctx_t *ctx, const dsc_bc_t *bc, dsc_scenario_data_t *sc,
-                          size_t ncell, size_t c, double *in, double *out)
-{
-    column(sc->ann, sc->n, ncell, c, in);
-    size_t t = 0;
-    while (t < sc->n) {
-        int y0 = sc->dates[t].year;
-        size_t start = t;
-        while (t < sc->n && sc->dates[t].year < y0 + FUTURE_BLOCK_YEARS)
-            t++;
-        int rc = dsc_bc_apply(ctx, bc, in + start, sc->dates + start, t - start, out + start);
-        if (rc)
-            return rc;
+    double *out = dsc_nan_array(ctx, m->nh * m->ncell, "training values");
+    if (!out)
+        return NULL;
+    for (size_t t = 0; t < m->nh; t++) {
+        int y = m->hdates[t].year;
+        if (y >= job->train.y0 && y <= job->train.y1)
+            memcpy(out + t * m->ncell, v + t * m->ncell, m->ncell * sizeof *out);
     }
-    set_column(sc->ann_bc, sc->n, ncell, c, out);
-    return DSC_OK;
+    return out;
 }
 
 int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       dsc_member_t *m)
 {
-    size_t nmax = m->nh;
-    for (size_t s = 0; s < m->nscen; s++)
-        nmax = m->scen[s].n > nmax ? m->scen[s].n : nmax;
-    double *ref = dsc_malloc(ctx, m->nh * sizeof *ref, "reference column");
-    double *hist = dsc_malloc(ctx, m->nh * sizeof *hist, "model column");
-    double *in = dsc_malloc(ctx, nmax * sizeof *in, "input column");
-    double *out = dsc_malloc(ctx, nmax * sizeof *out, "output column");
-    int rc = ref && hist && in && out ? DSC_OK : DSC_ERR_NOMEM;
+    double *ref = training_only(ctx, job, m, m->obs);
+    double *hist = training_only(ctx, job, m, m->ann);
+    int rc = ref && hist ? DSC_OK : DSC_ERR_NOMEM;
     if (!rc && !(m->ann_bc = dsc_nan_array(ctx, m->nh * m->ncell, "corrected ANN")))
         rc = DSC_ERR_NOMEM;
     for (size_t s = 0; s < m->nscen && !rc; s++)
         if (!(m->scen[s].ann_bc = dsc_nan_array(ctx, m->scen[s].n * m->ncell, "corrected")))
             rc = DSC_ERR_NOMEM;
 
-    for (size_t c = 0; c < m->ncell && !rc; c++) {
-        if (!dsc_member_owns(m, c))
-            continue;
-        /* Fit on the training years only, so the validation years judge it out of sample. */
-        size_t have = 0;
-        for (size_t t = 0; t < m->nh; t++) {
-            int y = m->hdates[t].year;
-            int train = y >= job->train.y0 && y <= job->train.y1;
-            ref[t] = train ? m->obs[t * m->ncell + c] : NAN;
-            hist[t] = train ? m->ann[t * m->ncell + c] : NAN;
-            have += isfinite(ref[t]) && isfinite(hist[t]);
-        }
-        if (have == 0)
-            continue; /* an all-missing cell stays missing */
-        dsc_bc_t *bc_h = NULL, *bc_f = NULL;
-        rc = dsc_bc_fit(ctx, &p->bc_hist, m->cal, ref, m->hdates, m->nh, hist, m->hdates,
-                        m->nh, &bc_h);
-        if (!rc) {
-            column(m->ann, m->nh, m->ncell, c, in);
-            rc = dsc_bc_apply(ctx, bc_h, in, m->hdates, m->nh, out);
-        }
-        if (!rc)
-            set_column(m->ann_bc, m->nh, m->ncell, c, out);
-        if (!rc && m->nscen)
-            rc = dsc_bc_fit(ctx, &p->bc_future, m->cal, ref, m->hdates, m->nh, hist,
-                            m->hdates, m->nh, &bc_f);
-        for (size_t s = 0; s < m->nscen && !rc; s++)
-            rc = correct_future(ctx, bc_f, &m->scen[s], m->ncell, c, in, out);
-        dsc_bc_destroy(bc_h);
-        dsc_bc_destroy(bc_f);
+    dsc_bc_cells_t r = {ref, m->hdates, m->nh}, h = {hist, m->hdates, m->nh};
+    dsc_bc_cells_t sim = {m->ann, m->hdates, m->nh};
+    size_t skipped = 0;
+    if (!rc)
+        rc = dsc_bc_correct_cells(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0,
+                                  m->ann_bc, &skipped);
+    for (size_t s = 0; s < m->nscen && !rc; s++) {
+        dsc_scenario_data_t *sc = &m->scen[s];
+        dsc_bc_cells_t fut = {sc->ann, sc->dates, sc->n};
+        rc = dsc_bc_correct_cells(ctx, &p->bc_future, m->cal, m->ncell, &r, &h, &fut,
+                                  FUTURE_BLOCK_YEARS, sc->ann_bc, NULL);
     }
     free(ref);
     free(hist);
-    free(in);
-    free(out);
     if (!rc)
         dsc_log(ctx, DSC_LOG_INFO, "correct", "%s %s %s: %s on the historical days, %s on %zu "
-                "scenario(s)", job->region.name, m->var, m->model, p->bc_hist.method,
-                p->bc_future.method, m->nscen);
+                "scenario(s); %zu cell(s) without data left missing", job->region.name,
+                m->var, m->model, p->bc_hist.method, p->bc_future.method, m->nscen, skipped);
     return rc;
 }
 

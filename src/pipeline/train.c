@@ -6,95 +6,16 @@
 #include "dsc/linear.h"
 #include "dsc/nn_io.h"
 #include "pipeline/internal.h"
+#include "pipeline/trainset.h"
 
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_NEIGHBOURS 4
+#define MAX_NEIGHBOURS DSC_TRAINSET_MAX_NEIGHBOURS
 
-/* Predictor columns of one cell for one period: the model on the target, then the model
- * cells that the interpolation used. */
-typedef struct {
-    dsc_features_column_t cols[1 + MAX_NEIGHBOURS];
-    size_t ncols;
-} columns_t;
-
-static columns_t cell_columns(const dsc_member_t *m, size_t c, const double *on_target,
-                              const dsc_field_t *src)
-{
-    columns_t k = {.ncols = 1};
-    k.cols[0] = (dsc_features_column_t){on_target + c, m->ncell};
-    if (m->weights) {
-        size_t count;
-        const size_t *cells;
-        const double *w;
-        dsc_regrid_weights_entries(m->weights, c, &count, &cells, &w);
-        size_t nsrc = dsc_field_ncells(src);
-        for (size_t i = 0; i < count && i < MAX_NEIGHBOURS; i++)
-            k.cols[k.ncols++] = (dsc_features_column_t){src->values + cells[i], nsrc};
-    }
-    return k;
-}
-
-/* Years whose observations cover less than min_coverage of their days are not used to
- * train or validate: a year with half its winter missing would bias the rank pairing. */
-static size_t mask_sparse_years(const dsc_job_t *job, const dsc_member_t *m, size_t c,
-                                double *obs_col)
-{
-    size_t dropped = 0;
-    size_t t = 0;
-    while (t < m->nh) {
-        int year = m->hdates[t].year;
-        size_t start = t, have = 0;
-        for (; t < m->nh && m->hdates[t].year == year; t++) {
-            obs_col[t] = m->obs[t * m->ncell + c];
-            have += isfinite(obs_col[t]);
-        }
-        double need = job->min_coverage * dsc_calendar_days_in_year(m->cal, year);
-        if ((double)have < need && have > 0) {
-            for (size_t i = start; i < t; i++)
-                obs_col[i] = NAN;
-            dropped++;
-        }
-    }
-    return dropped;
-}
-
-static int make_targets(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
-                        const double *obs_col, const double *gcm_col, dsc_period_t per,
-                        double *target)
-{
-    if (job->pairing == DSC_PAIR_DATE) {
-        for (size_t t = 0; t < m->nh; t++) {
-            int y = m->hdates[t].year;
-            target[t] = y >= per.y0 && y <= per.y1 ? obs_col[t] : NAN;
-        }
-        return DSC_OK;
-    }
-    return dsc_features_pair_by_rank(ctx, m->hdates, gcm_col, 1, m->nh, m->hdates, obs_col,
-                                     1, m->nh, per.y0, per.y1, target);
-}
-
-/* Keeps rows whose predictors and target are all finite; returns how many. */
-static size_t compact_rows(double *x, double *y, size_t n, size_t p)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int ok = isfinite(y[i]);
-        for (size_t j = 0; ok && j < p; j++)
-            ok = isfinite(x[i * p + j]);
-        if (!ok)
-            continue;
-        if (k != i) {
-            memmove(x + k * p, x + i * p, p * sizeof *x);
-            y[k] = y[i];
-        }
-        k++;
-    }
-    return k;
-}
+typedef dsc_trainset_columns_t columns_t;
 
 /* Predicts rows whose predictors are complete; the others stay NaN. */
 static int predict_rows(dsc_ctx_t *ctx, const dsc_nn_t *nn, const dsc_linear_t *lin,
@@ -167,7 +88,7 @@ static int predict_period(dsc_ctx_t *ctx, const dsc_member_t *m, size_t c, const
                           const dsc_nn_t *nn, const dsc_linear_t *lin, work_t *w, int first,
                           int last, size_t members)
 {
-    columns_t k = cell_columns(m, c, pd->on_target, pd->src);
+    columns_t k = dsc_trainset_columns(m, c, pd->on_target, pd->src);
     size_t p = dsc_features_count(k.ncols);
     dsc_features_fill(k.cols, k.ncols, pd->dates, m->cal, 0, pd->n, w->x);
     double *col = w->gcm_col;
@@ -231,20 +152,22 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
                       dsc_member_t *m, size_t c, period_t *periods, size_t nperiods,
                       work_t *w, size_t *sparse_years)
 {
-    columns_t k = cell_columns(m, c, m->gcm, m->hsrc);
+    columns_t k = dsc_trainset_columns(m, c, m->gcm, m->hsrc);
     size_t np = dsc_features_count(k.ncols);
-    *sparse_years += mask_sparse_years(job, m, c, w->obs_col);
+    *sparse_years += dsc_trainset_obs_column(job, m, c, w->obs_col);
     for (size_t t = 0; t < m->nh; t++)
         w->gcm_col[t] = m->gcm[t * m->ncell + c];
-    int rc = make_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train, w->yt);
+    int rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train.y0,
+                                  job->train.y1, w->yt);
     if (!rc)
-        rc = make_targets(ctx, job, m, w->obs_col, w->gcm_col, job->valid, w->yv);
+        rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->valid.y0,
+                                  job->valid.y1, w->yv);
     if (rc)
         return rc;
     dsc_features_fill(k.cols, k.ncols, m->hdates, m->cal, 0, m->nh, w->xt);
     memcpy(w->xv, w->xt, m->nh * np * sizeof(double));
-    size_t nt = compact_rows(w->xt, w->yt, m->nh, np);
-    size_t nv = compact_rows(w->xv, w->yv, m->nh, np);
+    size_t nt = dsc_trainset_compact(w->xt, w->yt, m->nh, np);
+    size_t nv = dsc_trainset_compact(w->xv, w->yv, m->nh, np);
     m->n_train_rows += nt;
     m->n_valid_rows += nv;
     if (nt < np + 2)
