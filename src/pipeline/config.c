@@ -208,11 +208,13 @@ int dsc_region_load(dsc_ctx_t *ctx, const char *path, dsc_region_def_t *out)
 
 /* ---- job (one region of a pipeline) ------------------------------------------------ */
 
-/* Looks a key up in the region's own section of the pipeline, then in [inputs]. */
+/* Looks a key up in the region's own section of the pipeline, then in [inputs]. Both are
+ * marked read: a default that one region overrides still serves the others. */
 static const dsc_ini_entry_t *job_find(dsc_ini_t *ini, const char *region, const char *key)
 {
     const dsc_ini_entry_t *e = dsc_ini_find(ini, region, key);
-    return e ? e : dsc_ini_find(ini, "inputs", key);
+    const dsc_ini_entry_t *d = dsc_ini_find(ini, "inputs", key);
+    return e ? e : d;
 }
 
 static void job_string(problems_t *pr, dsc_ini_t *ini, const char *region, const char *key,
