@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define CACHE_MAGIC "DSCMEMB2"
+#define CACHE_MAGIC "DSCMEMB3"
 
 static void cache_path(char *buf, size_t size, const char *out_dir, const char *name)
 {
@@ -327,9 +327,72 @@ static int get_block(FILE *fp, void **p, size_t expect, size_t *got)
     return fread(*p, 1, (size_t)len, fp) == len ? 0 : -1;
 }
 
+/* Values are cached in single precision: every member is rounded to it once computed (see
+ * dsc_member_round), so the cache loses nothing and halves its size. */
+static int put_floats(FILE *fp, const double *v, size_t n)
+{
+    if (!v)
+        return put_block(fp, NULL, 0);
+    float *f = malloc((n ? n : 1) * sizeof *f);
+    if (!f)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        f[i] = (float)v[i];
+    int rc = put_block(fp, f, n * sizeof *f);
+    free(f);
+    return rc;
+}
+
+/* Reads n floats written by put_floats into a new double array (NULL for an empty block
+ * when n_expect is (size_t)-1). */
+static int get_floats(FILE *fp, double **v, size_t n_expect, size_t *n_got)
+{
+    float *f;
+    size_t bytes;
+    *v = NULL;
+    if (get_block(fp, (void **)&f, n_expect == (size_t)-1 ? n_expect : n_expect * sizeof *f,
+                  &bytes) || bytes % sizeof *f) {
+        free(f);
+        return -1;
+    }
+    size_t n = bytes / sizeof *f;
+    if (n_got)
+        *n_got = n;
+    if (n == 0)
+        return 0;
+    *v = malloc(n * sizeof **v);
+    if (*v)
+        for (size_t i = 0; i < n; i++)
+            (*v)[i] = f[i];
+    free(f);
+    return *v ? 0 : -1;
+}
+
+static void round_array(double *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = (double)(float)v[i];
+}
+
+void dsc_member_round(dsc_member_t *m)
+{
+    size_t nh = m->nh * m->ncell;
+    double *arrays[] = {m->obs, m->obs2, m->gcm, m->ann, m->ann_sd, m->ann_bc, m->lin};
+    for (size_t k = 0; k < 7; k++)
+        round_array(arrays[k], nh);
+    if (m->obs_full)
+        round_array(m->obs_full->values, m->obs_full->ntime * m->ncell);
+    for (size_t s = 0; s < m->nscen; s++) {
+        dsc_scenario_data_t *sc = &m->scen[s];
+        double *fut[] = {sc->gcm, sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
+        for (size_t k = 0; k < 5; k++)
+            round_array(fut[k], sc->n * m->ncell);
+    }
+}
+
 static int write_member(FILE *fp, const dsc_member_t *m)
 {
-    size_t nh = m->nh * m->ncell * sizeof(double);
+    size_t nh = m->nh * m->ncell;
     int bad = fwrite(CACHE_MAGIC, 8, 1, fp) != 1;
     bad |= put_block(fp, m->model, sizeof m->model) | put_block(fp, m->var, sizeof m->var);
     int head[3] = {(int)m->cal, (int)m->grid.kind, m->grid.lon_wraps};
@@ -341,14 +404,14 @@ static int write_member(FILE *fp, const dsc_member_t *m)
     bad |= put_block(fp, m->hdates, m->nh * sizeof(dsc_date_t));
     const double *arrays[] = {m->obs, m->gcm, m->ann, m->ann_sd, m->ann_bc, m->lin};
     for (size_t k = 0; k < 6; k++)
-        bad |= put_block(fp, arrays[k], nh);
-    bad |= put_block(fp, m->obs2, m->obs2 ? nh : 0);
+        bad |= put_floats(fp, arrays[k], nh);
+    bad |= put_floats(fp, m->obs2, nh);
     const dsc_field_t *f = m->obs_full;
     size_t fdims[2] = {f ? f->ntime : 0, f ? (size_t)f->calendar : 0};
     bad |= put_block(fp, fdims, sizeof fdims);
     if (f) {
         bad |= put_block(fp, f->dates, f->ntime * sizeof(dsc_date_t));
-        bad |= put_block(fp, f->values, f->ntime * m->ncell * sizeof(double));
+        bad |= put_floats(fp, f->values, f->ntime * m->ncell);
         bad |= put_block(fp, f->source, sizeof f->source);
     }
     size_t counts[6] = {m->nscen, m->curve.n_epochs, m->curve.best_epoch, m->n_train_rows,
@@ -358,12 +421,12 @@ static int write_member(FILE *fp, const dsc_member_t *m)
     bad |= put_block(fp, m->curve.valid_loss, m->curve.n_epochs * sizeof(double));
     for (size_t s = 0; s < m->nscen; s++) {
         const dsc_scenario_data_t *sc = &m->scen[s];
-        size_t ns = sc->n * m->ncell * sizeof(double);
+        size_t ns = sc->n * m->ncell;
         bad |= put_block(fp, sc->name, sizeof sc->name);
         bad |= put_block(fp, sc->dates, sc->n * sizeof(dsc_date_t));
         const double *sa[] = {sc->gcm, sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
         for (size_t k = 0; k < 5; k++)
-            bad |= put_block(fp, sa[k], ns);
+            bad |= put_floats(fp, sa[k], ns);
     }
     return bad ? -1 : 0;
 }
@@ -429,17 +492,17 @@ static int read_member(FILE *fp, dsc_member_t *m)
     free(dims);
     m->ncell = m->grid.nlat * m->grid.nlon;
     size_t nlon = m->grid.kind == DSC_GRID_POINTS ? m->grid.nlat : m->grid.nlon;
-    size_t nh = m->nh * m->ncell * sizeof(double);
+    size_t nh = m->nh * m->ncell;
     if (get_block(fp, (void **)&m->grid.lat, m->grid.nlat * sizeof(double), NULL) ||
         get_block(fp, (void **)&m->grid.lon, nlon * sizeof(double), NULL) ||
         get_block(fp, (void **)&m->hdates, m->nh * sizeof(dsc_date_t), NULL))
         return -1;
     double **arrays[] = {&m->obs, &m->gcm, &m->ann, &m->ann_sd, &m->ann_bc, &m->lin};
     for (size_t k = 0; k < 6; k++)
-        if (get_block(fp, (void **)arrays[k], nh, NULL))
+        if (get_floats(fp, arrays[k], nh, NULL))
             return -1;
     size_t got;
-    if (get_block(fp, (void **)&m->obs2, (size_t)-1, &got) || (got && got != nh))
+    if (get_floats(fp, &m->obs2, (size_t)-1, &got) || (got && got != nh))
         return -1;
     size_t *fdims;
     if (get_block(fp, (void **)&fdims, 2 * sizeof(size_t), NULL))
@@ -457,8 +520,7 @@ static int read_member(FILE *fp, dsc_member_t *m)
         m->obs_full->values = NULL;
         char *src;
         if (get_block(fp, (void **)&m->obs_full->dates, fnt * sizeof(dsc_date_t), NULL) ||
-            get_block(fp, (void **)&m->obs_full->values, fnt * m->ncell * sizeof(double),
-                      NULL) ||
+            get_floats(fp, &m->obs_full->values, fnt * m->ncell, NULL) ||
             get_block(fp, (void **)&src, sizeof m->obs_full->source, NULL))
             return -1;
         memcpy(m->obs_full->source, src, sizeof m->obs_full->source);
@@ -491,10 +553,10 @@ static int read_member(FILE *fp, dsc_member_t *m)
             got % sizeof(dsc_date_t))
             return -1;
         sc->n = got / sizeof(dsc_date_t);
-        size_t ns = sc->n * m->ncell * sizeof(double);
+        size_t ns = sc->n * m->ncell;
         double **sa[] = {&sc->gcm, &sc->ann, &sc->ann_sd, &sc->ann_bc, &sc->lin};
         for (size_t k = 0; k < 5; k++)
-            if (get_block(fp, (void **)sa[k], ns, NULL))
+            if (get_floats(fp, sa[k], ns, NULL))
                 return -1;
     }
     return 0;

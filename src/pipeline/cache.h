@@ -31,6 +31,10 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
                         size_t var, size_t model, dsc_checksums_t *cs, char **text,
                         char key[65]);
 
+/* Rounds every value of a member to single precision, the precision of the NetCDF outputs,
+ * so that a result read back from the cache is exactly the one computed. */
+void dsc_member_round(dsc_member_t *m);
+
 /* Saves a member's results (after the correct stage) to <out>/.cache/<key>.member,
  * atomically, and the description beside it. */
 int dsc_cache_save(dsc_ctx_t *ctx, const char *out_dir, const char key[65],

@@ -120,6 +120,8 @@ static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
     if (!rc)
         rc = dsc_stage_correct(r->ctx, r->p, job, *out);
     r->t[T_CORRECT] += now_seconds() - t2;
+    if (!rc)
+        dsc_member_round(*out);
     return rc;
 }
 
