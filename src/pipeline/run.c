@@ -20,9 +20,10 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { T_INGEST, T_TRAIN, T_CORRECT, T_WRITE, T_FIGURES, T_COUNT };
+enum { T_INGEST, T_TRAIN, T_CORRECT, T_WRITE, T_FIGURES, T_OBS, T_RULES, T_CV, T_COUNT };
 static const char *const STAGE_NAMES[T_COUNT] = {"ingest", "train", "correct", "write",
-                                                 "figures"};
+                                                 "figures", "observations", "rules",
+                                                 "crossval"};
 
 /* OpenBLAS declares this in its own cblas.h; declared here to keep that header out. */
 void openblas_set_num_threads(int n);
@@ -341,12 +342,18 @@ static int write_region(run_t *r, const dsc_job_t *job, dsc_member_t **mem)
 {
     size_t nv = job->nvar, nm = job->nmodel;
     int rc = DSC_OK;
+    double t0 = now_seconds();
     for (size_t v = 0; v < nv && !rc; v++)
         rc = dsc_stage_observations(r->ctx, r->p, job, mem[v * nm], &r->outputs);
+    double t1 = now_seconds();
     if (!rc && r->p->nrules)
         rc = dsc_stage_rules(r->ctx, r->p, job, mem[0], &r->outputs);
+    double t2 = now_seconds();
     for (size_t i = 0; i < nv * nm && !rc && r->p->cv_folds; i++)
         rc = dsc_stage_crossval(r->ctx, r->p, job, mem[i], &r->outputs);
+    r->t[T_OBS] += t1 - t0;
+    r->t[T_RULES] += t2 - t1;
+    r->t[T_CV] += now_seconds() - t2;
     for (size_t v = 0; v < nv && !rc; v++) {
         dsc_member_t **row = mem + v * nm;
         if (nm == 1) {
@@ -471,38 +478,116 @@ static int run_helper_process(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const cha
     return rc;
 }
 
+/* What a run holds from start to finish: the lock and the run log. */
+typedef struct {
+    int lock_fd;
+    run_log_t log;
+    dsc_log_level level;   /* the program's own log level, restored at the end */
+    char log_path[DSC_PATH_MAX + 16];
+    char *log_tmp;
+} session_t;
+
+/* Locks the output folder, removes what a killed run left, and starts the run log. Helper
+ * processes (MPI) wait for this and stop with it when it fails. */
+static int start_session(dsc_ctx_t *ctx, const dsc_pipeline_t *p, session_t *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    ss->lock_fd = -1;
+    int rc = dsc_io_mkdirs(ctx, p->out_dir);
+    if (!rc)
+        rc = lock_output(ctx, p->out_dir, &ss->lock_fd);
+    if (!rc)
+        nftw(p->out_dir, remove_stale, 16, FTW_PHYS);
+    dsc_ctx_get_log(ctx, &ss->log.next, &ss->log.next_user, &ss->level);
+    ss->log.next_level = ss->level;
+    snprintf(ss->log_path, sizeof ss->log_path, "%s/run.log", p->out_dir);
+    if (!rc)
+        rc = dsc_io_open_atomic(ctx, ss->log_path, &ss->log.fp, &ss->log_tmp);
+    dsc_par_agree(rc);
+    if (rc) {
+        if (ss->lock_fd >= 0)
+            close(ss->lock_fd);
+        return rc;
+    }
+    dsc_ctx_set_log(ctx, tee_log, &ss->log, ss->level < DSC_LOG_INFO ? DSC_LOG_INFO : ss->level);
+    return DSC_OK;
+}
+
+/* Every region in turn, then one line on how much work that was. */
+static int run_jobs(run_t *r)
+{
+    const dsc_pipeline_t *p = r->p;
+    dsc_outputs_t inputs = {0};
+    int rc = dsc_manifest_inputs(r->ctx, p, &inputs);
+    dsc_outputs_clear(&inputs);
+    if (!rc)
+        rc = dsc_checksums_load(r->ctx, p->out_dir, &r->cs);
+    for (size_t j = 0; j < p->njob && !rc; j++) {
+        dsc_log(r->ctx, DSC_LOG_INFO, "run", "region %s: %zu variable(s), %zu model(s), %zu "
+                "scenario(s)", p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel,
+                p->jobs[j].nscen);
+        rc = run_job(r, &p->jobs[j]);
+    }
+    if (rc)
+        return rc;
+    if (r->computed == 0 && r->reused == 0)
+        dsc_log(r->ctx, DSC_LOG_INFO, "run", "nothing changed since the last run: no work "
+                "done, outputs kept");
+    else
+        dsc_log(r->ctx, DSC_LOG_INFO, "run", "%zu result(s) computed, %zu reused from the "
+                "cache, %zu region(s) already up to date", r->computed, r->reused,
+                r->regions_kept);
+    return DSC_OK;
+}
+
+/* Whatever the outcome: manifest, remembered checksums, report page, run log, unlock. */
+static int finish_session(run_t *r, session_t *ss, int rc)
+{
+    dsc_ctx_t *ctx = r->ctx;
+    const dsc_pipeline_t *p = r->p;
+    char failure[1024] = "";
+    if (rc) {
+        snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
+        /* Into the run log only: the program prints the error itself, on one line. */
+        dsc_log_fn next = ss->log.next;
+        ss->log.next = NULL;
+        dsc_log(ctx, DSC_LOG_ERROR, "run", "%s", failure);
+        ss->log.next = next;
+    }
+    dsc_timing_t timings[T_COUNT];
+    for (int i = 0; i < T_COUNT; i++)
+        timings[i] = (dsc_timing_t){STAGE_NAMES[i], r->t[i]};
+    const char *outcome = rc ? failure : "success";
+    int mrc = dsc_manifest_write(ctx, p, r->argv_line, timings, T_COUNT, &r->outputs, outcome,
+                                 &r->cs);
+    if (!mrc)
+        mrc = dsc_checksums_save(ctx, p->out_dir, &r->cs);
+    if (!mrc && p->report)
+        mrc = dsc_stage_report(ctx, p, r->argv_line, &r->outputs, &r->cs, outcome);
+    if (!rc && !mrc)
+        dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu outputs under %s", r->outputs.n,
+                p->out_dir);
+    dsc_ctx_set_log(ctx, ss->log.next, ss->log.next_user, ss->level);
+    dsc_io_commit(ctx, ss->log.fp, ss->log_tmp, ss->log_path);
+    free(ss->log_tmp);
+    close(ss->lock_fd);
+    if (rc) /* the stage's message is the one the user needs, not the manifest's */
+        return dsc_error(ctx, rc, "%s", failure);
+    return mrc;
+}
+
 int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
     if (p->dry_run)
         return dsc_par_rank() == 0 ? dry_run(ctx, p, argv_line) : DSC_OK;
     if (dsc_par_rank() != 0)
         return run_helper_process(ctx, p, argv_line);
-    int lock_fd = -1;
-    int rc = dsc_io_mkdirs(ctx, p->out_dir);
-    if (!rc)
-        rc = lock_output(ctx, p->out_dir, &lock_fd);
-    if (!rc)
-        nftw(p->out_dir, remove_stale, 16, FTW_PHYS);
-
-    run_log_t rl = {0};
-    dsc_log_level level;
-    dsc_ctx_get_log(ctx, &rl.next, &rl.next_user, &level);
-    rl.next_level = level;
-    char log_path[DSC_PATH_MAX + 16], *log_tmp = NULL;
-    snprintf(log_path, sizeof log_path, "%s/run.log", p->out_dir);
-    if (!rc)
-        rc = dsc_io_open_atomic(ctx, log_path, &rl.fp, &log_tmp);
-    /* Helper processes start once the folder is locked and clean, or stop with us. */
-    dsc_par_agree(rc);
-    if (rc) {
-        if (lock_fd >= 0)
-            close(lock_fd);
+    session_t ss;
+    int rc = start_session(ctx, p, &ss);
+    if (rc)
         return rc;
-    }
-    dsc_ctx_set_log(ctx, tee_log, &rl, level < DSC_LOG_INFO ? DSC_LOG_INFO : level);
     dsc_log(ctx, DSC_LOG_INFO, "run", "pipeline %s (%s), data root %s, output %s", p->name,
             p->path, p->data_root, p->out_dir);
-
     /* Threads go to grid cells (OpenMP); BLAS inside each cell's small products runs on
      * one thread so the two never oversubscribe the cores. */
     if (omp_get_max_threads() > 1)
@@ -510,55 +595,9 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     dsc_log(ctx, DSC_LOG_INFO, "run", "%d thread(s) over grid cells", omp_get_max_threads());
 
     run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
-    dsc_outputs_t inputs = {0};
-    rc = dsc_manifest_inputs(ctx, p, &inputs);
-    dsc_outputs_clear(&inputs);
-    if (!rc)
-        rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
-    for (size_t j = 0; j < p->njob && !rc; j++) {
-        dsc_log(ctx, DSC_LOG_INFO, "run", "region %s: %zu variable(s), %zu model(s), %zu "
-                "scenario(s)", p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel,
-                p->jobs[j].nscen);
-        rc = run_job(&r, &p->jobs[j]);
-    }
-
-    if (!rc && !p->dry_run) {
-        if (r.computed == 0 && r.reused == 0)
-            dsc_log(ctx, DSC_LOG_INFO, "run", "nothing changed since the last run: no work "
-                    "done, outputs kept");
-        else
-            dsc_log(ctx, DSC_LOG_INFO, "run", "%zu result(s) computed, %zu reused from the "
-                    "cache, %zu region(s) already up to date", r.computed, r.reused,
-                    r.regions_kept);
-    }
-    char failure[1024] = "";
-    if (rc) {
-        snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
-        /* Into the run log only: the program prints the error itself, on one line. */
-        dsc_log_fn next = rl.next;
-        rl.next = NULL;
-        dsc_log(ctx, DSC_LOG_ERROR, "run", "%s", failure);
-        rl.next = next;
-    }
-    dsc_timing_t timings[T_COUNT];
-    for (int i = 0; i < T_COUNT; i++)
-        timings[i] = (dsc_timing_t){STAGE_NAMES[i], r.t[i]};
-    int mrc = dsc_manifest_write(ctx, p, argv_line, timings, T_COUNT, &r.outputs,
-                                 rc ? failure : "success", &r.cs);
-    if (!mrc)
-        mrc = dsc_checksums_save(ctx, p->out_dir, &r.cs);
-    if (!mrc && p->report)
-        mrc = dsc_stage_report(ctx, p, argv_line, &r.outputs, &r.cs, rc ? failure : "success");
+    rc = run_jobs(&r);
+    rc = finish_session(&r, &ss, rc);
     dsc_checksums_clear(&r.cs);
-    if (!rc && !mrc)
-        dsc_log(ctx, DSC_LOG_INFO, "run", "finished: %zu outputs under %s", r.outputs.n,
-                p->out_dir);
-    dsc_ctx_set_log(ctx, rl.next, rl.next_user, level);
-    dsc_io_commit(ctx, rl.fp, log_tmp, log_path);
-    free(log_tmp);
     dsc_outputs_clear(&r.outputs);
-    close(lock_fd);
-    if (rc) /* the stage's message is the one the user needs, not the manifest's */
-        return dsc_error(ctx, rc, "%s", failure);
-    return mrc;
+    return rc;
 }
