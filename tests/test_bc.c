@@ -7,19 +7,7 @@
 #include <string.h>
 
 #include "dsc/bc.h"
-
-/* Every day from 1 January of y0 to 31 December of y0 + nyears - 1. The caller frees. */
-static dsc_date_t *daily_dates(dsc_calendar_t cal, int y0, int nyears, size_t *n)
-{
-    dsc_date_t first = {y0, 1, 1, 0.0}, end = {y0 + nyears, 1, 1, 0.0};
-    int64_t d0 = dsc_date_to_days(cal, first), d1 = dsc_date_to_days(cal, end);
-    *n = (size_t)(d1 - d0);
-    dsc_date_t *dates = malloc(*n * sizeof *dates);
-    cr_assert_not_null(dates);
-    for (size_t i = 0; i < *n; i++)
-        dates[i] = dsc_date_from_days(cal, d0 + (int64_t)i);
-    return dates;
-}
+#include "support/support.h"
 
 static double *alloc_values(size_t n)
 {
@@ -77,6 +65,40 @@ static double *fit_apply(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
 static const char *const all_methods[] = {
     "eqm", "qdm", "dqm", "linear_scaling", "variance_scaling", "delta"};
 
+/* Linear scaling with day windows of 31 fitted on a hist of 0 K against a ref of 0 K but
+ * `spike` K on every (month, day) of the years y0 .. y0 + nyears - 1, applied to a sim of
+ * 0 K on the same days: the correction of each day. *n receives the number of days; the
+ * caller frees the result. */
+static double *spike_correction(dsc_calendar_t cal, int y0, int nyears, int month, int day,
+                                double spike, size_t *n)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    dsc_date_t *dates = test_daily_dates(cal, y0, nyears, n);
+    double *ref = calloc(*n, sizeof *ref), *zero = calloc(*n, sizeof *zero);
+    cr_assert(ref && zero);
+    for (size_t i = 0; i < *n; i++)
+        if (dates[i].month == month && dates[i].day == day)
+            ref[i] = spike;
+    dsc_bc_config_t cfg = config("linear_scaling", DSC_BC_GROUP_DOY, 31, 10);
+    double *out = fit_apply(ctx, &cfg, cal, ref, zero, zero, dates, *n);
+    free(ref);
+    free(zero);
+    free(dates);
+    dsc_ctx_destroy(ctx);
+    return out;
+}
+
+/* One January of 31 values with 15 nodes: node i sits at (31-1)(i+0.5)/15 = 2i+1, an order
+ * statistic. Sorts the first 31 values of ref and out and checks out's node i equals ref's
+ * plus shift (K) at every node. */
+static void assert_january_nodes(double *ref, double *out, double shift)
+{
+    qsort(ref, 31, sizeof *ref, compare_doubles);
+    qsort(out, 31, sizeof *out, compare_doubles);
+    for (int i = 0; i < 15; i++)
+        cr_assert_float_eq(out[2 * i + 1], ref[2 * i + 1] + shift, 1e-9, "node %d", i);
+}
+
 Test(bc, config_defaults)
 {
     dsc_bc_config_t cfg;
@@ -94,7 +116,7 @@ Test(bc, bad_settings_are_refused)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_360_DAY, 2000, 2, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_360_DAY, 2000, 2, &n);
     double *x = seasonal_series(dates, n, DSC_CAL_360_DAY, 280, 10, 2, 1);
     dsc_bc_t *bc = NULL;
 
@@ -151,7 +173,7 @@ Test(bc, every_group_is_used_once_per_calendar)
     dsc_ctx_t *ctx = dsc_ctx_create();
     for (size_t c = 0; c < sizeof cals / sizeof cals[0]; c++) {
         size_t n, count = dsc_bc_group_count(DSC_BC_GROUP_DOY, cals[c]);
-        dsc_date_t *dates = daily_dates(cals[c], 2000, 4, &n);
+        dsc_date_t *dates = test_daily_dates(cals[c], 2000, 4, &n);
         int seen[366] = {0};
         for (size_t i = 0; i < n; i++) {
             int g = dsc_bc_group_index(DSC_BC_GROUP_DOY, cals[c], dates[i]);
@@ -200,24 +222,13 @@ Test(bc, positions_follow_month_and_day)
  * mean correction is 31/31 = 1 K; every other group's is 0. */
 Test(bc, window_wraps_across_new_year)
 {
-    dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 3, &n);
-    double *ref = calloc(n, sizeof *ref), *zero = calloc(n, sizeof *zero);
-    for (size_t i = 0; i < n; i++)
-        if (dates[i].month == 12 && dates[i].day == 31)
-            ref[i] = 31.0;
-    dsc_bc_config_t cfg = config("linear_scaling", DSC_BC_GROUP_DOY, 31, 10);
-    double *out = fit_apply(ctx, &cfg, DSC_CAL_NOLEAP, ref, zero, zero, dates, n);
+    double *out = spike_correction(DSC_CAL_NOLEAP, 2001, 3, 12, 31, 31.0, &n);
     for (size_t i = 0; i < 365; i++) {
         double expected = (i <= 14 || i >= 349) ? 1.0 : 0.0;
         cr_assert_float_eq(out[i], expected, 1e-12, "group %zu: %g", i, out[i]);
     }
     free(out);
-    free(ref);
-    free(zero);
-    free(dates);
-    dsc_ctx_destroy(ctx);
 }
 
 /* The same with 29 February in the standard calendar over 2000-2003: the window of groups
@@ -225,25 +236,14 @@ Test(bc, window_wraps_across_new_year)
  * 29 Feb 2000 = 121 K, so groups within 15 of 59 get a mean of exactly 1 K. */
 Test(bc, leap_day_group_in_standard_calendar)
 {
-    dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 2000, 4, &n);
-    double *ref = calloc(n, sizeof *ref), *zero = calloc(n, sizeof *zero);
-    for (size_t i = 0; i < n; i++)
-        if (dates[i].month == 2 && dates[i].day == 29)
-            ref[i] = 121.0;
-    dsc_bc_config_t cfg = config("linear_scaling", DSC_BC_GROUP_DOY, 31, 10);
-    double *out = fit_apply(ctx, &cfg, DSC_CAL_STANDARD, ref, zero, zero, dates, n);
+    double *out = spike_correction(DSC_CAL_STANDARD, 2000, 4, 2, 29, 121.0, &n);
     /* In 2000 the index of a date equals its group. */
     for (size_t g = 40; g < 80; g++) {
         double expected = (g >= 44 && g <= 74) ? 1.0 : 0.0;
         cr_assert_float_eq(out[g], expected, 1e-12, "group %zu: %g", g, out[g]);
     }
     free(out);
-    free(ref);
-    free(zero);
-    free(dates);
-    dsc_ctx_destroy(ctx);
 }
 
 /* Type-7 quantile nodes at (i + 0.5) / nq of v[m] (sorted here), written out directly. */
@@ -267,7 +267,7 @@ Test(bc, eqm_windows_match_brute_force)
     dsc_calendar_t cal = DSC_CAL_STANDARD;
     size_t n, nq = 7, ng = 366;
     int window = 9, half = 4;
-    dsc_date_t *dates = daily_dates(cal, 2003, 3, &n);
+    dsc_date_t *dates = test_daily_dates(cal, 2003, 3, &n);
     double *ref = seasonal_series(dates, n, cal, 283, 9, 2.5, 101);
     double *hist = seasonal_series(dates, n, cal, 286, 11, 4, 102);
     double *sim = seasonal_series(dates, n, cal, 287, 11, 5, 103);
@@ -322,7 +322,7 @@ Test(bc, eqm_identical_distributions_is_identity)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 1981, 30, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 1981, 30, &n);
     double *x = seasonal_series(dates, n, DSC_CAL_NOLEAP, 285, 8, 3, 7);
     double *sim = seasonal_series(dates, n, DSC_CAL_NOLEAP, 285, 8, 6, 8);
     sim[0] = 400.0;
@@ -338,22 +338,18 @@ Test(bc, eqm_identical_distributions_is_identity)
     dsc_ctx_destroy(ctx);
 }
 
-/* One January of 31 values with 15 nodes: node i sits at (31-1)(i+0.5)/15 = 2i+1, an order
- * statistic, so EQM applied to hist must turn its (2i+1)-th smallest value into ref's. */
+/* One January with 15 nodes, at order statistics 2i+1: EQM applied to hist must turn its
+ * (2i+1)-th smallest value into ref's. */
 Test(bc, eqm_hist_gets_ref_quantiles_at_nodes)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_NOLEAP, 275, 10, 3, 11);
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 279, 12, 5, 12);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_MONTH, 0, 15);
     double *out = fit_apply(ctx, &cfg, DSC_CAL_NOLEAP, ref, hist, hist, dates, n);
-
-    qsort(ref, 31, sizeof *ref, compare_doubles);
-    qsort(out, 31, sizeof *out, compare_doubles);
-    for (int i = 0; i < 15; i++)
-        cr_assert_float_eq(out[2 * i + 1], ref[2 * i + 1], 1e-9, "node %d", i);
+    assert_january_nodes(ref, out, 0.0);
     free(out);
     free(ref);
     free(hist);
@@ -368,7 +364,7 @@ Test(bc, eqm_large_sample_matches_ref)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 1901, 100, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 1901, 100, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_NOLEAP, 283, 9, 2.5, 21);
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 287, 9, 5.0, 22);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_DOY, 31, 100);
@@ -405,7 +401,7 @@ Test(bc, eqm_extrapolates_the_end_correction)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_360_DAY, 2001, 10, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_360_DAY, 2001, 10, &n);
     double *hist = seasonal_series(dates, n, DSC_CAL_360_DAY, 280, 10, 3, 31);
     double *ref = alloc_values(n), *sim = alloc_values(n);
     for (size_t i = 0; i < n; i++) {
@@ -431,7 +427,7 @@ Test(bc, eqm_constant_extrapolation_beyond_end_nodes)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_NOLEAP, 275, 0, 2, 13);
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 279, 0, 6, 14);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_MONTH, 0, 15);
@@ -465,7 +461,7 @@ Test(bc, eqm_tied_nodes_take_the_middle)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
     double *ref = alloc_values(n), *hist = alloc_values(n);
     for (size_t i = 0; i < n; i++) {
         ref[i] = i < 31 ? 300.0 - (double)i : NAN;
@@ -492,7 +488,7 @@ Test(bc, qdm_keeps_a_uniform_change_at_every_quantile)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_NOLEAP, 275, 10, 3, 41);
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 279, 12, 5, 42);
     double *fut = alloc_values(n);
@@ -500,11 +496,7 @@ Test(bc, qdm_keeps_a_uniform_change_at_every_quantile)
         fut[i] = hist[i] + 3.0;
     dsc_bc_config_t cfg = config("qdm", DSC_BC_GROUP_MONTH, 0, 15);
     double *out = fit_apply(ctx, &cfg, DSC_CAL_NOLEAP, ref, hist, fut, dates, n);
-
-    qsort(ref, 31, sizeof *ref, compare_doubles);
-    qsort(out, 31, sizeof *out, compare_doubles);
-    for (int i = 0; i < 15; i++)
-        cr_assert_float_eq(out[2 * i + 1], ref[2 * i + 1] + 3.0, 1e-9, "node %d", i);
+    assert_january_nodes(ref, out, 3.0);
     free(out);
     free(fut);
     free(ref);
@@ -519,7 +511,7 @@ Test(bc, qdm_and_dqm_against_eqm_with_windows)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 1981, 30, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_STANDARD, 1981, 30, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_STANDARD, 283, 9, 2.5, 51);
     double *hist = seasonal_series(dates, n, DSC_CAL_STANDARD, 286, 11, 4.0, 52);
     double *fut = alloc_values(n);
@@ -560,7 +552,7 @@ Test(bc, scaling_methods_by_hand)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2001, 1, &n);
     double *ref = alloc_values(n), *hist = alloc_values(n), *sim = alloc_values(n);
     for (size_t i = 0; i < n; i++) {
         double d = dates[i].day;
@@ -599,7 +591,7 @@ Test(bc, missing_values_stay_missing)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_PROLEPTIC_GREGORIAN, 1991, 10, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_PROLEPTIC_GREGORIAN, 1991, 10, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_PROLEPTIC_GREGORIAN, 283, 9, 2.5, 61);
     double *hist = seasonal_series(dates, n, DSC_CAL_PROLEPTIC_GREGORIAN, 286, 9, 4, 62);
     double *sim = seasonal_series(dates, n, DSC_CAL_PROLEPTIC_GREGORIAN, 289, 9, 4, 63);
@@ -631,7 +623,7 @@ Test(bc, empty_window_gives_missing_output)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 1991, 5, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 1991, 5, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_NOLEAP, 283, 9, 2.5, 71);
     double *hist = seasonal_series(dates, n, DSC_CAL_NOLEAP, 286, 9, 4, 72);
     for (size_t i = 0; i < n; i++) {
@@ -668,8 +660,8 @@ Test(bc, different_periods_and_in_place_apply)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t nr, nh;
-    dsc_date_t *rd = daily_dates(DSC_CAL_NOLEAP, 1981, 20, &nr);
-    dsc_date_t *hd = daily_dates(DSC_CAL_NOLEAP, 1971, 30, &nh);
+    dsc_date_t *rd = test_daily_dates(DSC_CAL_NOLEAP, 1981, 20, &nr);
+    dsc_date_t *hd = test_daily_dates(DSC_CAL_NOLEAP, 1971, 30, &nh);
     double *ref = seasonal_series(rd, nr, DSC_CAL_NOLEAP, 283, 9, 2.5, 81);
     double *hist = seasonal_series(hd, nh, DSC_CAL_NOLEAP, 286, 9, 4, 82);
     double *copy = alloc_values(nh);
@@ -698,7 +690,7 @@ Test(bc, invalid_date_is_refused)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 2001, 2, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_STANDARD, 2001, 2, &n);
     double *x = seasonal_series(dates, n, DSC_CAL_STANDARD, 283, 9, 2.5, 91);
     dsc_bc_config_t cfg = config("eqm", DSC_BC_GROUP_DOY, 31, 20);
     dsc_bc_t *bc = NULL;
@@ -731,7 +723,7 @@ Test(bc, missing_values_count_as_absent)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 1991, 8, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_STANDARD, 1991, 8, &n);
     double *ref = seasonal_series(dates, n, DSC_CAL_STANDARD, 283, 9, 2.5, 111);
     double *hist = seasonal_series(dates, n, DSC_CAL_STANDARD, 286, 9, 4, 112);
     double *sim = seasonal_series(dates, n, DSC_CAL_STANDARD, 288, 9, 4, 113);
@@ -797,26 +789,15 @@ Test(bc, missing_values_count_as_absent)
  * 31 among 31 values a year and get a correction of exactly 1 K; 15..343 get 0. */
 Test(bc, window_wraps_in_360_day_calendar)
 {
-    dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_360_DAY, 2001, 2, &n);
+    double *out = spike_correction(DSC_CAL_360_DAY, 2001, 2, 12, 30, 31.0, &n);
     cr_assert_eq(n, 720);
-    double *ref = calloc(n, sizeof *ref), *zero = calloc(n, sizeof *zero);
-    for (size_t i = 0; i < n; i++)
-        if (dates[i].month == 12 && dates[i].day == 30)
-            ref[i] = 31.0;
-    dsc_bc_config_t cfg = config("linear_scaling", DSC_BC_GROUP_DOY, 31, 10);
-    double *out = fit_apply(ctx, &cfg, DSC_CAL_360_DAY, ref, zero, zero, dates, n);
     for (size_t i = 0; i < 360; i++) {
         double expected = (i <= 14 || i >= 344) ? 1.0 : 0.0;
         cr_assert_float_eq(out[i], expected, 1e-12, "group %zu: %g", i, out[i]);
         cr_assert_float_eq(out[i + 360], expected, 1e-12, "second year, group %zu", i);
     }
     free(out);
-    free(ref);
-    free(zero);
-    free(dates);
-    dsc_ctx_destroy(ctx);
 }
 
 /* Monthly groups in the standard calendar: 12 groups whatever the year, and a correction
@@ -826,7 +807,7 @@ Test(bc, month_groups_in_standard_calendar)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n;
-    dsc_date_t *dates = daily_dates(DSC_CAL_STANDARD, 1999, 3, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_STANDARD, 1999, 3, &n);
     cr_assert_eq(n, 365 + 366 + 365);
     double *hist = seasonal_series(dates, n, DSC_CAL_STANDARD, 280, 10, 3, 121);
     double *ref = alloc_values(n);
@@ -856,7 +837,7 @@ Test(bc, correct_cells_matches_cell_by_cell)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     size_t n, ncell = 5;
-    dsc_date_t *dates = daily_dates(DSC_CAL_NOLEAP, 1981, 20, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 1981, 20, &n);
     double *ref = alloc_values(n * ncell), *hist = alloc_values(n * ncell);
     double *sim = alloc_values(n * ncell);
     for (size_t c = 0; c < ncell; c++) {

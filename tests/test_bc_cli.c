@@ -14,12 +14,6 @@
 #include "support/csv.h"
 #include "support/support.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
 /* Runs the program with the arguments formatted from fmt, stderr kept in dir/err.txt;
  * returns the exit status. */
 static int run(const char *dir, const char *fmt, ...)
@@ -31,7 +25,7 @@ static int run(const char *dir, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(args, sizeof args, fmt, ap);
     va_end(ap);
-    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s/err.txt", bin(), args, dir);
+    snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s/err.txt", test_bin(), args, dir);
     return test_system(cmd);
 }
 
@@ -129,6 +123,20 @@ static dsc_field_t *read_field(dsc_ctx_t *ctx, const char *dir, const char *name
     return f;
 }
 
+/* Writes ref, hist and sim into dir as ref.nc, hist.nc and sim.nc, runs `correct` with the
+ * given options on them into dir/out.nc and returns what it wrote (the caller destroys it). */
+static dsc_field_t *correct_files(dsc_ctx_t *ctx, const char *dir, dsc_field_t *ref,
+                                  dsc_field_t *hist, dsc_field_t *sim, const char *options)
+{
+    write_field(ctx, dir, "ref.nc", ref);
+    write_field(ctx, dir, "hist.nc", hist);
+    write_field(ctx, dir, "sim.nc", sim);
+    cr_assert_eq(run(dir, "correct %s --ref %s/ref.nc --hist %s/hist.nc --sim %s/sim.nc "
+                          "%s/out.nc --quiet", options, dir, dir, dir, dir), 0, "%s",
+                 last_error(dir));
+    return read_field(ctx, dir, "out.nc");
+}
+
 /* Values are stored as float: a value of order 10 degC comes back within 1e-6 K. */
 #define FLOAT_TOL 2e-5
 
@@ -212,14 +220,8 @@ Test(bc_cli, correct_eqm_uses_the_common_period)
         for (size_t c = 0; c < nc; c++)
             ref->values[t * nc + c] = c == 1 ? NAN : hist->values[(t + off) * nc + c] + 2.0;
     sim->values[100 * nc + 4] = NAN;
-    write_field(ctx, dir, "ref.nc", ref);
-    write_field(ctx, dir, "hist.nc", hist);
-    write_field(ctx, dir, "sim.nc", sim);
 
-    cr_assert_eq(run(dir, "correct --method eqm --ref %s/ref.nc --hist %s/hist.nc --sim "
-                          "%s/sim.nc %s/out.nc --quiet", dir, dir, dir, dir), 0, "%s",
-                 last_error(dir));
-    dsc_field_t *out = read_field(ctx, dir, "out.nc");
+    dsc_field_t *out = correct_files(ctx, dir, ref, hist, sim, "--method eqm");
     cr_assert_eq(out->ntime, sim->ntime);
     cr_assert_eq(dsc_date_compare(out->dates[0], sim->dates[0]), 0);
     cr_assert_eq(out->calendar, DSC_CAL_NOLEAP);
@@ -258,13 +260,9 @@ Test(bc_cli, correct_qdm_keeps_the_change)
     size_t nc = dsc_field_ncells(ref), n = ref->ntime;
     for (size_t i = 0; i < n * nc; i++)
         sim->values[i] = hist->values[i] + 3.0;
-    write_field(ctx, dir, "ref.nc", ref);
-    write_field(ctx, dir, "hist.nc", hist);
-    write_field(ctx, dir, "sim.nc", sim);
-    cr_assert_eq(run(dir, "correct --method qdm --grouping month --quantiles 30 "
-                          "--block-years 0 --ref %s/ref.nc --hist %s/hist.nc --sim %s/sim.nc "
-                          "%s/out.nc --quiet", dir, dir, dir, dir), 0, "%s", last_error(dir));
-    dsc_field_t *out = read_field(ctx, dir, "out.nc");
+    dsc_field_t *out = correct_files(ctx, dir, ref, hist, sim,
+                                     "--method qdm --grouping month --quantiles 30 "
+                                     "--block-years 0");
     cr_assert_str_eq(out->grid.names[0], "Alpha");
 
     /* EQM of hist, computed here from the values as the files hold them (float). */
@@ -398,10 +396,7 @@ Test(bc_cli, evaluate_small_files)
     cr_assert_eq(run(dir, "evaluate --ref %s/ref.nc %s/sim1.nc %s/sim2.nc --out %s/e --quiet",
                      dir, dir, dir, dir), 0, "%s", last_error(dir));
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/e/scores.csv", dir);
-    test_csv_t *sc = test_csv_read(path);
-    cr_assert_not_null(sc);
+    test_csv_t *sc = test_csv_read_in(dir, "e/scores.csv");
     cr_assert_eq(sc->nrows, 2);
     cr_assert_str_eq(sc->cells[0][0], "sim1");
     cr_assert_str_eq(sc->cells[1][0], "sim2");
@@ -418,9 +413,7 @@ Test(bc_cli, evaluate_small_files)
     cr_assert_float_eq(test_csv_num(sc, 1, test_csv_col(sc, "bias")), -0.5, 1e-5);
     test_csv_free(sc);
 
-    snprintf(path, sizeof path, "%s/e/taylor.csv", dir);
-    test_csv_t *ta = test_csv_read(path);
-    cr_assert_not_null(ta);
+    test_csv_t *ta = test_csv_read_in(dir, "e/taylor.csv");
     cr_assert_eq(ta->nrows, 4, "daily and annual_cycle rows for both");
     cr_assert_str_eq(ta->cells[0][1], "daily");
     cr_assert_str_eq(ta->cells[1][1], "annual_cycle");
@@ -431,9 +424,7 @@ Test(bc_cli, evaluate_small_files)
     test_csv_free(ta);
 
     /* Shared bins: every column counts its own values, ref all 3650 of them. */
-    snprintf(path, sizeof path, "%s/e/histogram.csv", dir);
-    test_csv_t *hi = test_csv_read(path);
-    cr_assert_not_null(hi);
+    test_csv_t *hi = test_csv_read_in(dir, "e/histogram.csv");
     double sums[3] = {0, 0, 0};
     for (size_t r = 0; r < hi->nrows; r++)
         for (int k = 0; k < 3; k++)
@@ -444,26 +435,20 @@ Test(bc_cli, evaluate_small_files)
     test_csv_free(hi);
 
     /* Seasons and the annual cycle keep sim1 1.5 K above ref. */
-    snprintf(path, sizeof path, "%s/e/seasons.csv", dir);
-    test_csv_t *se = test_csv_read(path);
-    cr_assert_not_null(se);
+    test_csv_t *se = test_csv_read_in(dir, "e/seasons.csv");
     cr_assert_eq(se->nrows, 4);
     cr_assert_str_eq(se->cells[0][0], "DJF");
     for (size_t r = 0; r < 4; r++)
         cr_assert_float_eq(test_csv_num(se, r, 2) - test_csv_num(se, r, 1), 1.5, 1e-5);
     test_csv_free(se);
-    snprintf(path, sizeof path, "%s/e/annual_cycle.csv", dir);
-    test_csv_t *cy = test_csv_read(path);
-    cr_assert_not_null(cy);
+    test_csv_t *cy = test_csv_read_in(dir, "e/annual_cycle.csv");
     cr_assert_eq(cy->nrows, 365);
     test_csv_free(cy);
 
     /* A period keeps the years in it. */
     cr_assert_eq(run(dir, "evaluate --ref %s/ref.nc %s/sim1.nc --period 2001-2004 --out %s/p "
                           "--quiet", dir, dir, dir), 0, "%s", last_error(dir));
-    snprintf(path, sizeof path, "%s/p/scores.csv", dir);
-    sc = test_csv_read(path);
-    cr_assert_not_null(sc);
+    sc = test_csv_read_in(dir, "p/scores.csv");
     cr_assert_float_eq(test_csv_num(sc, 0, test_csv_col(sc, "n")), 2920, 0);
     cr_assert_float_eq(test_csv_num(sc, 0, test_csv_col(sc, "ks")), 0.2, 1e-6);
     cr_assert_float_eq(test_csv_num(sc, 0, test_csv_col(sc, "trend_ref")), 0.863014, 1e-4);
@@ -520,10 +505,7 @@ Test(bc_cli, real_files_vancouver, .timeout = 60)
     cr_assert_eq(run(dir, "evaluate --ref %s %s %s/eqm.nc %s/qdm.nc --period 1960-2005 --out %s "
                           "--quiet", obs, gcm, dir, dir, dir), 0, "%s", last_error(dir));
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/scores.csv", dir);
-    test_csv_t *sc = test_csv_read(path);
-    cr_assert_not_null(sc);
+    test_csv_t *sc = test_csv_read_in(dir, "scores.csv");
     cr_assert_eq(sc->nrows, 3);
     int n = test_csv_col(sc, "n"), bias = test_csv_col(sc, "bias"), ks = test_csv_col(sc, "ks");
     cr_assert_float_eq(test_csv_num(sc, 0, n), 50370, 0);
@@ -538,9 +520,7 @@ Test(bc_cli, real_files_vancouver, .timeout = 60)
     }
     test_csv_free(sc);
 
-    snprintf(path, sizeof path, "%s/taylor.csv", dir);
-    test_csv_t *ta = test_csv_read(path);
-    cr_assert_not_null(ta);
+    test_csv_t *ta = test_csv_read_in(dir, "taylor.csv");
     cr_assert_eq(ta->nrows, 6);
     int sd = test_csv_col(ta, "sd"), sdr = test_csv_col(ta, "sd_ref");
     int corr = test_csv_col(ta, "corr"), crmsd = test_csv_col(ta, "crmsd");
@@ -569,14 +549,11 @@ Test(bc_cli, pipeline_cross_validation, .timeout = 120)
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s run pipelines/demo.ini --quiet --out %s --data-root %s "
              "--set pipeline.regions=vancouver --set ann.epochs=5 --set ann.ensemble=1 "
-             "--set evaluation.folds=4 --set output.report=0 2>%s/err.txt", bin(), dir,
+             "--set evaluation.folds=4 --set output.report=0 2>%s/err.txt", test_bin(), dir,
              test_data_root(), dir);
     cr_assert_eq(test_system(cmd), 0, "%s", last_error(dir));
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/evaluation/vancouver_tasmax_CanESM2_cv.csv", dir);
-    test_csv_t *cv = test_csv_read(path);
-    cr_assert_not_null(cv, "missing %s", path);
+    test_csv_t *cv = test_csv_read_in(dir, "evaluation/vancouver_tasmax_CanESM2_cv.csv");
     cr_assert_eq(cv->nrows, 5 * 5, "4 folds and 'all', 5 methods each");
     const char *folds[5] = {"1", "2", "3", "4", "all"};
     const char *years[5] = {"1951-1963", "1964-1977", "1978-1991", "1992-2005", "1951-2005"};
@@ -596,9 +573,7 @@ Test(bc_cli, pipeline_cross_validation, .timeout = 120)
     cr_assert(fabs(test_csv_num(cv, 21, cb)) < 0.05, "gcm_eqm bias %g",
               test_csv_num(cv, 21, cb));
 
-    snprintf(path, sizeof path, "%s/series/vancouver_tasmax.csv", dir);
-    test_csv_t *se = test_csv_read(path);
-    cr_assert_not_null(se);
+    test_csv_t *se = test_csv_read_in(dir, "series/vancouver_tasmax.csv");
     int co = test_csv_col(se, "obs"), cg = test_csv_col(se, "gcm");
     const int first[5] = {1951, 1964, 1978, 1992, 1951}, last[5] = {1963, 1977, 1991, 2005, 2005};
     for (size_t f = 0; f < 5; f++) {

@@ -37,12 +37,6 @@ static const char *const METHODS[] = {"gcm", "ann", "ann_bc", "linear"};
     "--set 'inputs.obs=gmfd/{var}_1p0_daily_*.nc' --set ann.epochs=10 "                    \
     "--set ann.ensemble=1"
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
 static const char *base_dir(void)
 {
     const char *d = getenv("DOWNSCALE_TEST_BEIJING");
@@ -57,28 +51,6 @@ static const char *at(const char *rel)
     k = (k + 1) % 8;
     snprintf(buf[k], sizeof buf[k], "%s/%s", base_dir(), rel);
     return buf[k];
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    s[fread(s, 1, (size_t)n, fp)] = '\0';
-    fclose(fp);
-    return s;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    cr_assert_not_null(fp, "cannot write %s", path);
-    fputs(text, fp);
-    fclose(fp);
 }
 
 static double mtime(const char *path)
@@ -118,16 +90,15 @@ static void unlock_session(int fd)
 static void ensure_fixture(void)
 {
     int fd = lock_session("fixture");
-    char stamp[64], cmd[1200];
+    char stamp[64];
     snprintf(stamp, sizeof stamp, "fixture_beijing version %d\n", FIXTURE_BEIJING_VERSION);
-    char *have = slurp(at("fixture/COMPLETE"));
+    char *have = test_read_file(at("fixture/COMPLETE"));
     int fresh = have && strcmp(have, stamp) == 0;
     free(have);
     if (!fresh) {
-        snprintf(cmd, sizeof cmd, "rm -rf %s", at("fixture"));
-        cr_assert_eq(test_system(cmd), 0);
+        cr_assert_eq(test_remove_tree(at("fixture")), 0);
         cr_assert_eq(fixture_beijing_write(at("fixture"), NULL), 0, "the fixture failed");
-        write_text(at("fixture/COMPLETE"), stamp);
+        test_write_file(at("fixture/COMPLETE"), stamp);
     }
     unlock_session(fd);
 }
@@ -140,18 +111,19 @@ static void run_once(const char *out, const char *pipeline, const char *args,
                             const char *const *inputs, size_t ninputs)
 {
     char cmd[4096], cmd_file[1100], failed_file[1100], manifest[1100];
-    snprintf(cmd, sizeof cmd, "%s run %s --quiet --data-root %s --out %s %s", bin(), pipeline,
+    snprintf(cmd, sizeof cmd, "%s run %s --quiet --data-root %s --out %s %s", test_bin(), pipeline,
              at("fixture"), at(out), args);
     snprintf(cmd_file, sizeof cmd_file, "%s.cmd", at(out));
     snprintf(failed_file, sizeof failed_file, "%s.failed", at(out));
     snprintf(manifest, sizeof manifest, "%s/manifest.json", at(out));
     ensure_fixture();
     int fd = lock_session(out);
-    char *m = slurp(manifest), *last = slurp(cmd_file), *failed = slurp(failed_file);
+    char *m = test_read_file(manifest), *last = test_read_file(cmd_file);
+    char *failed = test_read_file(failed_file);
     double t = mtime(manifest), tf = mtime(failed_file);
     int fresh = m && strstr(m, "\"outcome\": \"success\"") && last && !strcmp(last, cmd) &&
-                t >= mtime(bin()) && t >= mtime(at("fixture/COMPLETE"));
-    int failed_before = failed && !strcmp(failed, cmd) && tf >= mtime(bin()) &&
+                t >= mtime(test_bin()) && t >= mtime(at("fixture/COMPLETE"));
+    int failed_before = failed && !strcmp(failed, cmd) && tf >= mtime(test_bin()) &&
                         tf >= mtime(at("fixture/COMPLETE"));
     for (size_t i = 0; i < ninputs; i++) {
         fresh = fresh && t >= mtime(inputs[i]);
@@ -169,7 +141,7 @@ static void run_once(const char *out, const char *pipeline, const char *args,
     char full[5000];
     snprintf(full, sizeof full, "rm -rf %s %s && %s", at(out), failed_file, cmd);
     int rc = test_system(full);
-    write_text(rc ? failed_file : cmd_file, cmd);
+    test_write_file(rc ? failed_file : cmd_file, cmd);
     cr_assert_eq(rc, 0, "the pipeline failed (exit %d): %s", rc, cmd);
     /* The results cache (about 1 GB per Beijing member) is of no use to a test, which
      * reruns from scratch whenever anything changed. */
@@ -306,7 +278,7 @@ Test(beijing, every_output_for_both_variables_and_every_rcp, .timeout = 900)
                 }
             }
     }
-    char *m = slurp(at("out/manifest.json"));
+    char *m = test_read_file(at("out/manifest.json"));
     cr_assert_not_null(m);
     cr_expect(strstr(m, "tasmax_day_CCSM4_rcp60_r1i1p1_20560101-21001231.nc"));
     cr_expect(strstr(m, "tmin_1p0_daily_1961-1961.nc"));
@@ -525,21 +497,6 @@ Test(beijing, second_city_from_its_region_file, .timeout = 900)
 
 /* ---- broken archives ---------------------------------------------------------------------- */
 
-static int run_capture(const char *args, char *err, size_t size)
-{
-    char cmd[4096], path[] = "/tmp/dsc-beijing-stderr-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "%s %s 2>%s >/dev/null", bin(), args, path);
-    int rc = test_system(cmd);
-    char *e = slurp(path);
-    snprintf(err, size, "%s", e ? e : "");
-    free(e);
-    unlink(path);
-    return rc;
-}
-
 /* A copy of the fixture (symbolic links) without the CCSM4 files that match `drop`. */
 static const char *broken_copy(const char *drop)
 {
@@ -557,36 +514,38 @@ static const char *broken_copy(const char *drop)
     return dir;
 }
 
-Test(beijing, gap_between_model_files_refused_naming_both, .timeout = 600)
+/* Runs the Beijing pipeline (FAST_SETTINGS) on the archive copy dir, then removes the copy;
+ * returns the exit status and leaves the program's stderr in err. */
+static int run_on_copy(const char *dir, char *err, size_t size)
 {
-    char err[8192], args[2048];
-    const char *dir = broken_copy("_historical_r1i1p1_19700101-19891231");
+    char args[2048];
     snprintf(args, sizeof args, "run pipelines/beijing.ini --data-root %s --out %s/out "
              FAST_SETTINGS, dir, dir);
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    int rc = test_run_capture(args, err, size);
+    test_remove_tree(dir);
+    return rc;
+}
+
+Test(beijing, gap_between_model_files_refused_naming_both, .timeout = 600)
+{
+    char err[8192];
+    const char *dir = broken_copy("_historical_r1i1p1_19700101-19891231");
+    cr_assert_eq(run_on_copy(dir, err, sizeof err), 2, "%s", err);
     cr_expect(strstr(err, "tasmax_day_CCSM4_historical_r1i1p1_19500101-19691231.nc"), "%s", err);
     cr_expect(strstr(err, "tasmax_day_CCSM4_historical_r1i1p1_19900101-20051231.nc"), "%s", err);
     cr_expect(strstr(err, "gap"), "%s", err);
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    test_system(cmd);
 }
 
 Test(beijing, overlap_between_model_files_refused_naming_both, .timeout = 600)
 {
-    char err[8192], args[2048];
+    char err[8192];
     const char *dir = broken_copy("_historical_r1i1p1_19900101-20051231");
     /* A last file that starts five years early: 1985-1989 twice. */
     cr_assert_eq(fixture_beijing_write_ccsm4(dir, "historical", 1985, 2005, NULL), 0);
-    snprintf(args, sizeof args, "run pipelines/beijing.ini --data-root %s --out %s/out "
-             FAST_SETTINGS, dir, dir);
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    cr_assert_eq(run_on_copy(dir, err, sizeof err), 2, "%s", err);
     cr_expect(strstr(err, "tasmax_day_CCSM4_historical_r1i1p1_19700101-19891231.nc"), "%s", err);
     cr_expect(strstr(err, "tasmax_day_CCSM4_historical_r1i1p1_19850101-20051231.nc"), "%s", err);
     cr_expect(strstr(err, "overlap"), "%s", err);
-    char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    test_system(cmd);
 }
 
 /* ---- the real station record as observations ---------------------------------------------- */
@@ -609,7 +568,7 @@ static station_t parse_dly(const char *element)
 {
     static const int cum[12] = {0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335};
     station_t st = {.y0 = 9999, .y1 = 0};
-    char *text = slurp(test_data_path("beijing/obs/CHM00054511.dly"));
+    char *text = test_read_file(test_data_path("beijing/obs/CHM00054511.dly"));
     cr_assert_not_null(text, "cannot read %s", test_data_path("beijing/obs/CHM00054511.dly"));
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         if (strlen(line) < 269 || strncmp(line + 17, element, 4))
@@ -664,10 +623,10 @@ static void ensure_station(void)
     snprintf(cmd, sizeof cmd, "mkdir -p %s %s", at("station-cfg/pipelines"),
              at("station-cfg/regions"));
     cr_assert_eq(test_system(cmd), 0);
-    write_text(at("station-cfg/regions/beijing-capital.ini"),
-               "; GHCN-Daily CHM00054511, Beijing Capital airport (WMO 54511)\n"
-               "[region]\ntitle = Beijing Capital (CHM00054511)\nkind = point\n"
-               "lat = 39.933\nlon = 116.283\n");
+    test_write_file(at("station-cfg/regions/beijing-capital.ini"),
+                    "; GHCN-Daily CHM00054511, Beijing Capital airport (WMO 54511)\n"
+                    "[region]\ntitle = Beijing Capital (CHM00054511)\nkind = point\n"
+                    "lat = 39.933\nlon = 116.283\n");
     snprintf(text, sizeof text,
              "[pipeline]\nname = beijing-station\nregions = beijing-capital\n"
              "variables = tasmax, tasmin\n[inputs]\nmodels = CCSM4\nscenarios = rcp85\n"
@@ -678,9 +637,9 @@ static void ensure_station(void)
              "[ann]\nepochs = 10\nensemble = 1\n",
              dly);
     /* Rewritten only when it changes, so that its time stamp keeps a good run fresh. */
-    char *old = slurp(at("station-cfg/pipelines/station.ini"));
+    char *old = test_read_file(at("station-cfg/pipelines/station.ini"));
     if (!old || strcmp(old, text))
-        write_text(at("station-cfg/pipelines/station.ini"), text);
+        test_write_file(at("station-cfg/pipelines/station.ini"), text);
     free(old);
     unlock_session(fd);
     const char *inputs[] = {at("station-cfg/pipelines/station.ini")};

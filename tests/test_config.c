@@ -17,14 +17,6 @@ static void keep_log(void *user, dsc_log_level level, const char *module, const 
     }
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 Test(config, demo_pipeline_loads)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
@@ -60,21 +52,21 @@ Test(config, every_problem_reported_with_its_line)
     snprintf(cmd, sizeof cmd, "mkdir -p %s %s", pdir, rdir);
     cr_assert_eq(test_system(cmd), 0);
     snprintf(rpath, sizeof rpath, "%s/city.ini", rdir);
-    write_file(rpath, "[region]\nkind = point\nlat = 95\nlon = 10\n");
+    test_write_file(rpath, "[region]\nkind = point\nlat = 95\nlon = 10\n");
     snprintf(path, sizeof path, "%s/bad.ini", pdir);
-    write_file(path, "[pipeline]\n"
-                     "name = bad\n"
-                     "regions = city\n"
-                     "[city]\n"
-                     "gcm = x.nc\n"
-                     "obs = y.nc\n"
-                     "train = 1990-1980\n"
-                     "valid = 1961-1990\n"
-                     "colour = blue\n"
-                     "[ann]\n"
-                     "epochs = many\n"
-                     "[bias_correction]\n"
-                     "kind = multiplicative\n");
+    test_write_file(path, "[pipeline]\n"
+                          "name = bad\n"
+                          "regions = city\n"
+                          "[city]\n"
+                          "gcm = x.nc\n"
+                          "obs = y.nc\n"
+                          "train = 1990-1980\n"
+                          "valid = 1961-1990\n"
+                          "colour = blue\n"
+                          "[ann]\n"
+                          "epochs = many\n"
+                          "[bias_correction]\n"
+                          "kind = multiplicative\n");
     messages[0] = '\0';
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_ctx_set_log(ctx, keep_log, NULL, DSC_LOG_INFO);
@@ -96,8 +88,8 @@ Test(config, missing_region_file_is_named)
     const char *dir = test_tmpdir();
     char path[600];
     snprintf(path, sizeof path, "%s/p.ini", dir);
-    write_file(path, "[pipeline]\nname = x\nregions = atlantis\n[inputs]\ngcm = a.nc\n"
-                     "obs = b.nc\ntrain = 1961-1990\nvalid = 1991-2000\n");
+    test_write_file(path, "[pipeline]\nname = x\nregions = atlantis\n[inputs]\ngcm = a.nc\n"
+                          "obs = b.nc\ntrain = 1961-1990\nvalid = 1991-2000\n");
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_pipeline_t *p = NULL;
     cr_assert_eq(dsc_pipeline_load(ctx, path, NULL, NULL, NULL, &p), DSC_ERR_CONFIG);
@@ -114,8 +106,8 @@ Test(config, overlapping_periods_refused)
              dir, dir);
     cr_assert_eq(test_system(cmd), 0);
     snprintf(path, sizeof path, "%s/p.ini", dir);
-    write_file(path, "[pipeline]\nname = x\nregions = frankfurt\n[inputs]\ngcm = a.nc\n"
-                     "obs = b.nc\ntrain = 1961-1990\nvalid = 1981-2000\n");
+    test_write_file(path, "[pipeline]\nname = x\nregions = frankfurt\n[inputs]\ngcm = a.nc\n"
+                          "obs = b.nc\ntrain = 1961-1990\nvalid = 1981-2000\n");
     char rdir[600];
     snprintf(rdir, sizeof rdir, "%s/regions", dir);
     dsc_ctx_t *ctx = dsc_ctx_create();

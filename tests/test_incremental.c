@@ -15,30 +15,14 @@
 #include "support/csv.h"
 #include "support/support.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    s[fread(s, 1, (size_t)n, fp)] = '\0';
-    fclose(fp);
-    return s;
-}
-
-/* A pipeline of two regions in its own folder (with copies of the region files). */
-static void make_pipeline(const char *dir, const char *extra)
+/* A pipeline of two regions in a fresh folder (with copies of the region files), whose name
+ * goes into dir (size bytes). */
+static void make_pipeline(char *dir, size_t size, const char *extra)
 {
     char cmd[2048], path[1024];
+    const char *tmp = test_tmpdir();
+    cr_assert_not_null(tmp);
+    snprintf(dir, size, "%s", tmp);
     snprintf(cmd, sizeof cmd, "mkdir -p %s/pipelines %s/regions && cp regions/vancouver.ini "
              "regions/frankfurt.ini %s/regions/", dir, dir, dir);
     cr_assert_eq(test_system(cmd), 0);
@@ -59,12 +43,27 @@ static void make_pipeline(const char *dir, const char *extra)
     fclose(fp);
 }
 
+/* Adds the arctic-tiny grid region (one BNU-ESM year to train on) to the pipeline of
+ * make_pipeline in dir, then edits its night.ini with the sed script (e.g. its regions). */
+static void add_grid_region(const char *dir, const char *sed_script)
+{
+    static const char grid[] = "[arctic-tiny]\nmodels = BNU-ESM\n"
+                               "gcm = gcm/BNU-ESM_tasmax_day_tiny_gcm.nc\n"
+                               "obs = obs/ANUSPLIN_tasmax_day_tiny_obs.nc\n"
+                               "train = 1970-1970\nvalid = 1971-1971\n";
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cp regions/arctic-tiny.ini %s/regions/ && printf '%s' >> "
+             "%s/pipelines/night.ini && sed -i '%s' %s/pipelines/night.ini", dir, grid, dir,
+             sed_script, dir);
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+}
+
 /* Runs the pipeline; returns the exit status and leaves stderr in <dir>/err. */
 static int run(const char *dir, const char *args)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s %s "
-             "2>%s/err >/dev/null", bin(), dir, dir, test_data_root(), args, dir);
+             "2>%s/err >/dev/null", test_bin(), dir, dir, test_data_root(), args, dir);
     return test_system(cmd);
 }
 
@@ -72,7 +71,7 @@ static char *err_text(const char *dir)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/err", dir);
-    return slurp(path);
+    return test_read_file(path);
 }
 
 static long long mtime_ns(const char *path)
@@ -86,8 +85,7 @@ static long long mtime_ns(const char *path)
 Test(incremental, second_run_does_no_work, .timeout = 600)
 {
     char dir[512], path[1024];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    make_pipeline(dir, "");
+    make_pipeline(dir, sizeof dir, "");
     cr_assert_eq(run(dir, ""), 0);
     snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
     long long before = mtime_ns(path);
@@ -113,8 +111,7 @@ Test(incremental, second_run_does_no_work, .timeout = 600)
 Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
 {
     char dir[512];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    make_pipeline(dir, "");
+    make_pipeline(dir, sizeof dir, "");
     cr_assert_eq(run(dir, ""), 0);
     cr_assert_eq(run(dir, "--set vancouver.train=1962-1990 --dry-run"), 0);
     char *e = err_text(dir);
@@ -137,10 +134,7 @@ static void check_outputs_whole(const char *dir)
     snprintf(cmd, sizeof cmd, "cd %s/out && for f in series/*.nc maps/*.nc; do [ -e \"$f\" ] "
              "|| continue; ncdump -h \"$f\" >/dev/null || exit 1; done", dir);
     cr_expect_eq(test_system(cmd), 0, "a NetCDF output is damaged");
-    char path[1024];
-    snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
-    test_csv_t *csv = test_csv_read(path);
-    cr_assert_not_null(csv);
+    test_csv_t *csv = test_csv_read_in(dir, "out/series/vancouver_tasmax.csv");
     cr_expect_gt(csv->nrows, 20000);
     cr_expect_str_eq(csv->cells[csv->nrows - 1][0], "2100-12-31");
     test_csv_free(csv);
@@ -149,8 +143,7 @@ static void check_outputs_whole(const char *dir)
 Test(incremental, killed_run_keeps_outputs_and_the_next_run_finishes, .timeout = 900)
 {
     char dir[512], cmd[4096];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    make_pipeline(dir, "");
+    make_pipeline(dir, sizeof dir, "");
     cr_assert_eq(run(dir, ""), 0);
     /* Tonight's run has new settings, so everything is recomputed and rewritten; kill it
      * with SIGKILL at several moments. */
@@ -162,7 +155,7 @@ Test(incremental, killed_run_keeps_outputs_and_the_next_run_finishes, .timeout =
             char out[600];
             snprintf(out, sizeof out, "%s/out", dir);
             freopen("/dev/null", "w", stderr);
-            execl(bin(), bin(), "run", cmd, "--out", out, "--data-root", test_data_root(),
+            execl(test_bin(), test_bin(), "run", cmd, "--out", out, "--data-root", test_data_root(),
                   "--set", "ann.seed=7", (char *)NULL);
             _exit(127);
         }
@@ -180,16 +173,15 @@ Test(incremental, killed_run_keeps_outputs_and_the_next_run_finishes, .timeout =
 Test(incremental, two_runs_at_once_one_refused, .timeout = 600)
 {
     char dir[512], cmd[4096];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    make_pipeline(dir, "");
+    make_pipeline(dir, sizeof dir, "");
     snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s "
              "--quiet 2>/dev/null & sleep 0.5; %s run %s/pipelines/night.ini --out %s/out "
-             "--data-root %s 2>%s/err >/dev/null; echo $? > %s/rc; wait", bin(), dir, dir,
-             test_data_root(), bin(), dir, dir, test_data_root(), dir, dir);
+             "--data-root %s 2>%s/err >/dev/null; echo $? > %s/rc; wait", test_bin(), dir, dir,
+             test_data_root(), test_bin(), dir, dir, test_data_root(), dir, dir);
     test_system(cmd);
     char path[1024];
     snprintf(path, sizeof path, "%s/rc", dir);
-    char *rc = slurp(path);
+    char *rc = test_read_file(path);
     cr_assert_not_null(rc);
     cr_expect_eq(atoi(rc), 3, "the second run should exit 3 (locked), got %s", rc);
     free(rc);
@@ -201,20 +193,13 @@ Test(incremental, two_runs_at_once_one_refused, .timeout = 600)
 Test(incremental, thread_count_does_not_change_the_numbers, .timeout = 900)
 {
     char d1[512], d2[512], cmd[4096];
-    snprintf(d1, sizeof d1, "%s", test_tmpdir());
-    snprintf(d2, sizeof d2, "%s", test_tmpdir());
-    const char *grid = "[arctic-tiny]\nmodels = BNU-ESM\ngcm = gcm/BNU-ESM_tasmax_day_tiny_gcm.nc"
-                       "\nobs = obs/ANUSPLIN_tasmax_day_tiny_obs.nc\ntrain = 1970-1970\n"
-                       "valid = 1971-1971\n";
-    make_pipeline(d1, "");
-    make_pipeline(d2, "");
     for (int i = 0; i < 2; i++) {
-        const char *d = i ? d2 : d1;
-        snprintf(cmd, sizeof cmd, "cp regions/arctic-tiny.ini %s/regions/ && printf '%s' >> "
-                 "%s/pipelines/night.ini && sed -i 's/^regions = .*/regions = arctic-tiny, "
-                 "vancouver/' %s/pipelines/night.ini && OMP_NUM_THREADS=%d %s run "
-                 "%s/pipelines/night.ini --out %s/out --data-root %s --quiet "
-                 "--set ann.epochs=5", d, grid, d, d, i ? 2 : 1, bin(), d, d, test_data_root());
+        char *d = i ? d2 : d1;
+        make_pipeline(d, sizeof d1, "");
+        add_grid_region(d, "s/^regions = .*/regions = arctic-tiny, vancouver/");
+        snprintf(cmd, sizeof cmd, "OMP_NUM_THREADS=%d %s run %s/pipelines/night.ini --out "
+                 "%s/out --data-root %s --quiet --set ann.epochs=5", i ? 2 : 1, test_bin(), d,
+                 d, test_data_root());
         cr_assert_eq(test_system(cmd), 0, "%s", cmd);
     }
     const char *files[] = {"series/arctic-tiny_tasmax.csv", "taylor/arctic-tiny_tasmax.csv",
@@ -233,22 +218,14 @@ Test(incremental, mpi_matches_serial, .timeout = 900)
     if (!mpi || !*mpi || access(mpi, X_OK) != 0 || test_system("command -v mpirun >/dev/null"))
         cr_skip_test("no MPI build (make MPI=1) or no mpirun");
     char d1[512], d2[512], cmd[4096];
-    snprintf(d1, sizeof d1, "%s", test_tmpdir());
-    snprintf(d2, sizeof d2, "%s", test_tmpdir());
-    const char *grid = "[arctic-tiny]\nmodels = BNU-ESM\ngcm = gcm/BNU-ESM_tasmax_day_tiny_gcm.nc"
-                       "\nobs = obs/ANUSPLIN_tasmax_day_tiny_obs.nc\ntrain = 1970-1970\n"
-                       "valid = 1971-1971\n";
     for (int i = 0; i < 2; i++) {
-        const char *d = i ? d2 : d1;
-        make_pipeline(d, "");
-        snprintf(cmd, sizeof cmd, "cp regions/arctic-tiny.ini %s/regions/ && printf '%s' >> "
-                 "%s/pipelines/night.ini && sed -i 's/^regions = .*/regions = arctic-tiny, "
-                 "vancouver, frankfurt/; s/^models = GFDL-ESM2M/models = GFDL-ESM2M, "
-                 "NorESM1-M/' %s/pipelines/night.ini", d, grid, d, d);
-        cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+        char *d = i ? d2 : d1;
+        make_pipeline(d, sizeof d1, "");
+        add_grid_region(d, "s/^regions = .*/regions = arctic-tiny, vancouver, frankfurt/; "
+                           "s/^models = GFDL-ESM2M/models = GFDL-ESM2M, NorESM1-M/");
     }
     snprintf(cmd, sizeof cmd, "%s run %s/pipelines/night.ini --out %s/out --data-root %s "
-             "--quiet --set ann.epochs=5", bin(), d1, d1, test_data_root());
+             "--quiet --set ann.epochs=5", test_bin(), d1, d1, test_data_root());
     cr_assert_eq(test_system(cmd), 0, "%s", cmd);
     snprintf(cmd, sizeof cmd, "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "
              "mpirun -np 2 --oversubscribe %s run %s/pipelines/night.ini --out %s/out "
@@ -275,8 +252,7 @@ Test(incremental, mpi_matches_serial, .timeout = 900)
 Test(incremental, saved_models_load_back, .timeout = 600)
 {
     char dir[512], cmd[2048];
-    snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    make_pipeline(dir, "save_models = yes\n");
+    make_pipeline(dir, sizeof dir, "save_models = yes\n");
     cr_assert_eq(run(dir, "--set pipeline.regions=vancouver"), 0);
     snprintf(cmd, sizeof cmd, "ncdump -h %s/out/models/vancouver_tasmax_CanESM2_cell0_member0.nc"
              " | grep -q 'input = 3'", dir);

@@ -41,10 +41,8 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[4200];
     dsc_ctx_destroy(ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    test_system(cmd);
+    test_remove_tree(dir);
 }
 
 /* dir/name in a static buffer (one of two, so two paths can be live at once). */
@@ -68,14 +66,6 @@ static int count_temp_files(void)
             n++;
     closedir(d);
     return n;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
 }
 
 /* The whole of a small file as a string in a static buffer; "" when it cannot be read. */
@@ -131,7 +121,7 @@ TestSuite(atomic, .init = setup, .fini = teardown);
 Test(atomic, commit_replaces_only_at_the_end)
 {
     const char *path = in_dir("out.txt");
-    write_text(path, "old contents\n");
+    test_write_file(path, "old contents\n");
 
     FILE *fp = NULL;
     char *tmp = NULL;
@@ -150,7 +140,7 @@ Test(atomic, commit_replaces_only_at_the_end)
 Test(atomic, abort_keeps_existing_file)
 {
     const char *path = in_dir("out.txt");
-    write_text(path, "old contents\n");
+    test_write_file(path, "old contents\n");
 
     FILE *fp = NULL;
     char *tmp = NULL;
@@ -181,7 +171,7 @@ Test(atomic, rename_moves_written_file)
     const char *path = in_dir("target.bin");
     char *tmp = dsc_io_temp_name(ctx, path);
     cr_assert_not_null(tmp);
-    write_text(tmp, "payload");
+    test_write_file(tmp, "payload");
     cr_assert_eq(dsc_io_rename(ctx, tmp, path), DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_str_eq(read_text(path), "payload");
     cr_assert_eq(count_temp_files(), 0);
@@ -201,7 +191,7 @@ Test(atomic, mkdirs_creates_parents)
     cr_assert(S_ISDIR(st.st_mode));
     cr_assert_eq(dsc_io_mkdirs(ctx, path), DSC_OK, "existing directories are fine");
 
-    write_text(in_dir("plain"), "x");
+    test_write_file(in_dir("plain"), "x");
     const char *blocked = in_dir("plain/sub");
     cr_assert_eq(dsc_io_mkdirs(ctx, blocked), DSC_ERR_IO);
     cr_assert_eq(strncmp(dsc_ctx_message(ctx), blocked, strlen(blocked)), 0, "message: %s",
@@ -382,7 +372,7 @@ Test(series, bad_arguments_are_usage_errors)
 Test(series, failure_keeps_existing_file)
 {
     const char *path = in_dir("series.nc");
-    write_text(path, "an older output\n");
+    test_write_file(path, "an older output\n");
     /* netCDF refuses the name only after the file has been created, so this exercises the
      * clean-up of a half-written temporary file. */
     cr_assert_eq(write_noleap(path, "bad/name"), DSC_ERR_IO);

@@ -23,6 +23,20 @@ static dsc_nn_config_t small_config(void)
 static const double unit_x[2] = {-1.0, 1.0};
 static const double unit_y[2] = {-1.0, 1.0};
 
+/* The 1-1 linear network of the optimiser tests worked by hand (w = 0.5, b = 0.25), trained
+ * with cfg (no hidden layer) on unit_x, unit_y; hist may be NULL. The caller destroys it. */
+static dsc_nn_t *train_unit_network(dsc_ctx_t *ctx, dsc_nn_config_t cfg, dsc_nn_history_t *hist)
+{
+    static const double start[2] = {0.5, 0.25};
+    dsc_nn_t *nn = NULL;
+
+    cfg.n_hidden = 0;
+    cr_assert_eq(dsc_nn_create(ctx, 1, 1, &cfg, &nn), DSC_OK);
+    cr_assert_eq(dsc_nn_params_set(ctx, nn, start, 2), DSC_OK);
+    cr_assert_eq(dsc_nn_train(ctx, nn, unit_x, unit_y, 2, NULL, NULL, 0, hist), DSC_OK);
+    return nn;
+}
+
 /* One full-batch epoch of plain SGD moves p to p - lr g, which exposes the gradient g the
  * training loop computes. With lr = 1e-4 and |p| ~ 1 the subtraction costs ~1e-12 relative
  * accuracy in g, far below the 1e-6 asserted. */
@@ -95,18 +109,13 @@ Test(nn, adam_steps_by_hand)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_nn_config_t cfg = small_config();
-    dsc_nn_t *nn = NULL;
     dsc_nn_history_t hist = {0};
-    const double start[2] = {0.5, 0.25};
     double p[2], xm, xs, ym, ys;
 
-    cfg.n_hidden = 0;
     cfg.learning_rate = 0.1;
     cfg.batch_size = 2;
     cfg.epochs = 1;
-    cr_assert_eq(dsc_nn_create(ctx, 1, 1, &cfg, &nn), DSC_OK);
-    cr_assert_eq(dsc_nn_params_set(ctx, nn, start, 2), DSC_OK);
-    cr_assert_eq(dsc_nn_train(ctx, nn, unit_x, unit_y, 2, NULL, NULL, 0, &hist), DSC_OK);
+    dsc_nn_t *nn = train_unit_network(ctx, cfg, &hist);
     cr_assert_eq(dsc_nn_scaling_get(ctx, nn, &xm, &xs, &ym, &ys), DSC_OK);
     cr_assert(xm == 0.0 && xs == 1.0 && ym == 0.0 && ys == 1.0);
     cr_assert_eq(dsc_nn_params_get(ctx, nn, p, 2), DSC_OK);
@@ -119,9 +128,7 @@ Test(nn, adam_steps_by_hand)
     dsc_nn_destroy(nn);
 
     cfg.epochs = 2;
-    cr_assert_eq(dsc_nn_create(ctx, 1, 1, &cfg, &nn), DSC_OK);
-    cr_assert_eq(dsc_nn_params_set(ctx, nn, start, 2), DSC_OK);
-    cr_assert_eq(dsc_nn_train(ctx, nn, unit_x, unit_y, 2, NULL, NULL, 0, &hist), DSC_OK);
+    nn = train_unit_network(ctx, cfg, &hist);
     cr_assert_eq(dsc_nn_params_get(ctx, nn, p, 2), DSC_OK);
     cr_assert_float_eq(p[0], 0.6988125783408332, 1e-12);
     cr_assert_float_eq(p[1], 0.05425098653640108, 1e-12);
@@ -144,20 +151,15 @@ Test(nn, sgd_momentum_and_weight_decay_by_hand)
 {
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_nn_config_t cfg = small_config();
-    dsc_nn_t *nn = NULL;
-    const double start[2] = {0.5, 0.25};
     double p[2];
 
-    cfg.n_hidden = 0;
     strcpy(cfg.optimizer, "sgd");
     cfg.learning_rate = 0.1;
     cfg.momentum = 0.5;
     cfg.weight_decay = 0.1;
     cfg.batch_size = 2;
     cfg.epochs = 2;
-    cr_assert_eq(dsc_nn_create(ctx, 1, 1, &cfg, &nn), DSC_OK);
-    cr_assert_eq(dsc_nn_params_set(ctx, nn, start, 2), DSC_OK);
-    cr_assert_eq(dsc_nn_train(ctx, nn, unit_x, unit_y, 2, NULL, NULL, 0, NULL), DSC_OK);
+    dsc_nn_t *nn = train_unit_network(ctx, cfg, NULL);
     cr_assert_eq(dsc_nn_params_get(ctx, nn, p, 2), DSC_OK);
     cr_assert_float_eq(p[0], 0.71755, 1e-14);
     cr_assert_float_eq(p[1], 0.135, 1e-14);

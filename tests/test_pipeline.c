@@ -13,81 +13,20 @@
 #include <unistd.h>
 
 #include "support/csv.h"
+#include "support/demo.h"
 #include "support/support.h"
-
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
-static const char *demo_dir(void)
-{
-    const char *d = getenv("DOWNSCALE_TEST_OUT");
-    return d && *d ? d : "build/test-demo";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    s[fread(s, 1, (size_t)n, fp)] = '\0';
-    fclose(fp);
-    return s;
-}
-
-/* Runs the demo pipeline once per test session; later callers reuse its outputs. */
-static void ensure_demo(void)
-{
-    char lock[512], manifest[512], cmd[2048];
-    snprintf(lock, sizeof lock, "%s.lock", demo_dir());
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", demo_dir());
-    int fd = open(lock, O_RDWR | O_CREAT, 0644);
-    cr_assert(fd >= 0);
-    flock(fd, LOCK_EX);
-    char *m = slurp(manifest);
-    struct stat sm, sb;
-    int fresh = m && strstr(m, "\"outcome\": \"success\"") && stat(manifest, &sm) == 0 &&
-                stat(bin(), &sb) == 0 && sm.st_mtime >= sb.st_mtime;
-    free(m);
-    if (!fresh) {
-        /* DOWNSCALE_TEST_DEMO_ARGS: extra options, e.g. a smaller ensemble under ASan. */
-        const char *extra = getenv("DOWNSCALE_TEST_DEMO_ARGS");
-        snprintf(cmd, sizeof cmd, "rm -rf %s && %s run pipelines/demo.ini --quiet --out %s "
-                 "--data-root %s %s", demo_dir(), bin(), demo_dir(), test_data_root(),
-                 extra ? extra : "");
-        int rc = test_system(cmd);
-        cr_assert_eq(rc, 0, "the demo pipeline failed (exit %d): %s", rc, cmd);
-    }
-    flock(fd, LOCK_UN);
-    close(fd);
-}
-
-static test_csv_t *demo_csv(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", demo_dir(), rel);
-    test_csv_t *csv = test_csv_read(path);
-    cr_assert_not_null(csv, "missing output %s", path);
-    return csv;
-}
 
 static int file_exists(const char *rel)
 {
     char path[1024];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s", demo_dir(), rel);
+    snprintf(path, sizeof path, "%s/%s", test_demo_dir(), rel);
     return stat(path, &st) == 0 && st.st_size > 0;
 }
 
 Test(pipeline, demo_writes_every_output, .timeout = 900)
 {
-    ensure_demo();
+    test_demo_ensure();
     const char *must[] = {
         "series/frankfurt_tasmax.csv", "series/frankfurt_tasmin.nc",
         "series/frankfurt_tasmax_HadGEM2-ES.csv", "series/vancouver_tasmax.nc",
@@ -101,8 +40,8 @@ Test(pipeline, demo_writes_every_output, .timeout = 900)
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         cr_expect(file_exists(must[i]), "missing %s", must[i]);
     char path[1024];
-    snprintf(path, sizeof path, "%s/manifest.json", demo_dir());
-    char *m = slurp(path);
+    snprintf(path, sizeof path, "%s/manifest.json", test_demo_dir());
+    char *m = test_read_file(path);
     cr_assert_not_null(m);
     cr_expect(strstr(m, "\"outcome\": \"success\""));
     cr_expect(strstr(m, "frankfurt_main_dwd01420_tmax_tmin.nc\", \"bytes\""));
@@ -110,16 +49,16 @@ Test(pipeline, demo_writes_every_output, .timeout = 900)
     cr_expect(strstr(m, "\"seed\": 42"));
     free(m);
     /* No temporary file survives a successful run. */
-    snprintf(path, sizeof path, "find %s -name '*.tmp.*' | grep -q .", demo_dir());
-    cr_expect_neq(test_system(path), 0, "temporary files left in %s", demo_dir());
+    snprintf(path, sizeof path, "find %s -name '*.tmp.*' | grep -q .", test_demo_dir());
+    cr_expect_neq(test_system(path), 0, "temporary files left in %s", test_demo_dir());
 }
 
 /* Taylor statistics recomputed from the series file agree with the Taylor file. */
 Test(pipeline, taylor_agrees_with_series, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *s = demo_csv("series/vancouver_tasmax.csv");
-    test_csv_t *t = demo_csv("taylor/vancouver_tasmax.csv");
+    test_demo_ensure();
+    test_csv_t *s = test_demo_csv("series/vancouver_tasmax.csv");
+    test_csv_t *t = test_demo_csv("taylor/vancouver_tasmax.csv");
     int split = test_csv_col(s, "split"), obs = test_csv_col(s, "obs");
     const char *methods[] = {"gcm", "ann", "ann_bc", "linear"};
     for (size_t k = 0; k < 4; k++) {
@@ -177,8 +116,8 @@ static double quantile(double *v, size_t n, double p)
 /* EQM fitted on the training years gives back the observed distribution there. */
 Test(pipeline, eqm_reproduces_observed_quantiles_on_training_years, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *s = demo_csv("series/frankfurt_tasmax_GFDL-ESM2M.csv");
+    test_demo_ensure();
+    test_csv_t *s = test_demo_csv("series/frankfurt_tasmax_GFDL-ESM2M.csv");
     int split = test_csv_col(s, "split"), obs = test_csv_col(s, "obs");
     int bc = test_csv_col(s, "ann_bc"), ann = test_csv_col(s, "ann");
     double *o = malloc(s->nrows * sizeof *o), *b = malloc(s->nrows * sizeof *b);
@@ -214,9 +153,9 @@ Test(pipeline, eqm_reproduces_observed_quantiles_on_training_years, .timeout = 9
 /* The downscaled tasmin never exceeds tasmax (same model, same day). */
 Test(pipeline, tasmin_never_above_tasmax, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *x = demo_csv("series/frankfurt_tasmax_NorESM1-M.csv");
-    test_csv_t *n = demo_csv("series/frankfurt_tasmin_NorESM1-M.csv");
+    test_demo_ensure();
+    test_csv_t *x = test_demo_csv("series/frankfurt_tasmax_NorESM1-M.csv");
+    test_csv_t *n = test_demo_csv("series/frankfurt_tasmin_NorESM1-M.csv");
     cr_assert_eq(x->nrows, n->nrows);
     const char *cols[] = {"ann", "ann_bc", "linear"};
     for (size_t k = 0; k < 3; k++) {
@@ -233,8 +172,8 @@ Test(pipeline, tasmin_never_above_tasmax, .timeout = 900)
  * equals the ANN's own change to within a few tenths of a degree. */
 Test(pipeline, qdm_keeps_the_projected_change, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *s = demo_csv("series/vancouver_tasmax.csv");
+    test_demo_ensure();
+    test_csv_t *s = test_demo_csv("series/vancouver_tasmax.csv");
     int date = 0, scen = test_csv_col(s, "scenario"), split = test_csv_col(s, "split");
     int ann = test_csv_col(s, "ann"), bc = test_csv_col(s, "ann_bc");
     double sums[2][2] = {{0}}, counts[2] = {0};
@@ -260,30 +199,6 @@ Test(pipeline, qdm_keeps_the_projected_change, .timeout = 900)
 
 /* ---- bad input ------------------------------------------------------------------------ */
 
-static int run_capture(const char *args, char *err, size_t size)
-{
-    char cmd[4096], path[512] = "/tmp/dsc-stderr-XXXXXX";
-    /* Not test_tmpdir(): its static buffer is the caller's folder name. */
-    int fd = mkstemp(path);
-    cr_assert(fd >= 0);
-    close(fd);
-    snprintf(cmd, sizeof cmd, "%s %s 2>%s >/dev/null", bin(), args, path);
-    int rc = test_system(cmd);
-    char *e = slurp(path);
-    snprintf(err, size, "%s", e ? e : "");
-    free(e);
-    unlink(path);
-    return rc;
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    cr_assert_not_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
-
 /* A pipeline for one region of the real data, with a changeable part. */
 static const char *small_pipeline(const char *dir, const char *extra)
 {
@@ -296,46 +211,48 @@ static const char *small_pipeline(const char *dir, const char *extra)
              "[pipeline]\nname = small\nregions = vancouver\n[vancouver]\nmodels = CanESM2\n"
              "%s\n[ann]\nepochs = 3\nensemble = 1\n", extra);
     snprintf(path, sizeof path, "%s/pipelines/small.ini", dir);
-    write_text(path, text);
+    test_write_file(path, text);
     return path;
+}
+
+/* Runs small_pipeline(extra) in a fresh folder on the sample data; returns the exit status
+ * and leaves the program's stderr in err. */
+static int run_small(const char *extra, char *err, size_t size)
+{
+    char args[2048];
+    const char *dir = test_tmpdir();
+    cr_assert_not_null(dir);
+    const char *p = small_pipeline(dir, extra);
+    snprintf(args, sizeof args, "run %s --out %s/out --data-root %s", p, dir, test_data_root());
+    return test_run_capture(args, err, size);
 }
 
 Test(pipeline, missing_input_file_named)
 {
-    char err[4096], args[2048];
-    const char *dir = test_tmpdir();
-    const char *p = small_pipeline(dir, "gcm = gcm/no_such_file.nc\nobs = obs/nrcan_1950-2013.nc"
-                                        "\ntrain = 1961-1990\nvalid = 1991-2000");
-    snprintf(args, sizeof args, "run %s --out %s/out --data-root %s", p, dir,
-             test_data_root());
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    char err[4096];
+    int rc = run_small("gcm = gcm/no_such_file.nc\nobs = obs/nrcan_1950-2013.nc\n"
+                       "train = 1961-1990\nvalid = 1991-2000", err, sizeof err);
+    cr_assert_eq(rc, 2, "%s", err);
     cr_expect(strstr(err, "no_such_file.nc"), "%s", err);
 }
 
 Test(pipeline, missing_variable_named)
 {
-    char err[4096], args[2048];
-    const char *dir = test_tmpdir();
-    const char *p = small_pipeline(dir, "gcm = gcm/CanESM2_1950-2100.nc\ngcm_var_tasmax = tmx\n"
-                                        "obs = obs/nrcan_1950-2013.nc\ntrain = 1961-1990\n"
-                                        "valid = 1991-2000");
-    snprintf(args, sizeof args, "run %s --out %s/out --data-root %s", p, dir,
-             test_data_root());
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    char err[4096];
+    int rc = run_small("gcm = gcm/CanESM2_1950-2100.nc\ngcm_var_tasmax = tmx\n"
+                       "obs = obs/nrcan_1950-2013.nc\ntrain = 1961-1990\nvalid = 1991-2000",
+                       err, sizeof err);
+    cr_assert_eq(rc, 2, "%s", err);
     cr_expect(strstr(err, "CanESM2_1950-2100.nc"), "%s", err);
     cr_expect(strstr(err, "tmx"), "%s", err);
 }
 
 Test(pipeline, periods_outside_the_data_refused)
 {
-    char err[4096], args[2048];
-    const char *dir = test_tmpdir();
-    const char *p = small_pipeline(dir, "gcm = gcm/CanESM2_1950-2100.nc\n"
-                                        "obs = obs/nrcan_1950-2013.nc\ntrain = 1901-1920\n"
-                                        "valid = 1921-1930");
-    snprintf(args, sizeof args, "run %s --out %s/out --data-root %s", p, dir,
-             test_data_root());
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    char err[4096];
+    int rc = run_small("gcm = gcm/CanESM2_1950-2100.nc\nobs = obs/nrcan_1950-2013.nc\n"
+                       "train = 1901-1920\nvalid = 1921-1930", err, sizeof err);
+    cr_assert_eq(rc, 2, "%s", err);
     cr_expect(strstr(err, "1901"), "%s", err);
 }
 
@@ -359,11 +276,11 @@ Test(pipeline, unknown_units_refused_and_old_outputs_kept, .timeout = 300)
              path);
     cr_assert_eq(test_system(cmd), 0);
     snprintf(args, sizeof args, "run %s --out %s/out --data-root %s/data", p, dir, dir);
-    cr_assert_eq(run_capture(args, err, sizeof err), 2, "%s", err);
+    cr_assert_eq(test_run_capture(args, err, sizeof err), 2, "%s", err);
     cr_expect(strstr(err, "furlongs"), "%s", err);
     cr_expect(strstr(err, "bad.nc"), "%s", err);
     snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
-    char *old = slurp(path);
+    char *old = test_read_file(path);
     cr_expect_str_eq(old, "yesterday\n");
     free(old);
     snprintf(cmd, sizeof cmd, "find %s/out -name '*.tmp.*' | grep -q .", dir);
@@ -386,7 +303,7 @@ Test(pipeline, second_run_on_a_locked_folder_refused)
     cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
     snprintf(args, sizeof args, "run %s --out %s/out --data-root %s", p, dir,
              test_data_root());
-    cr_assert_eq(run_capture(args, err, sizeof err), 3, "%s", err);
+    cr_assert_eq(test_run_capture(args, err, sizeof err), 3, "%s", err);
     cr_expect(strstr(err, "another run"), "%s", err);
     close(fd);
 }
@@ -394,10 +311,10 @@ Test(pipeline, second_run_on_a_locked_folder_refused)
 Test(pipeline, help_and_version)
 {
     char err[1024], cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s --version | grep -q '^downscale [0-9]'", bin());
+    snprintf(cmd, sizeof cmd, "%s --version | grep -q '^downscale [0-9]'", test_bin());
     cr_expect_eq(test_system(cmd), 0);
-    snprintf(cmd, sizeof cmd, "%s --help | grep -q 'run PIPELINE.ini'", bin());
+    snprintf(cmd, sizeof cmd, "%s --help | grep -q 'run PIPELINE.ini'", test_bin());
     cr_expect_eq(test_system(cmd), 0);
-    cr_expect_eq(run_capture("frobnicate", err, sizeof err), 2);
+    cr_expect_eq(test_run_capture("frobnicate", err, sizeof err), 2);
     cr_expect(strstr(err, "unknown command"), "%s", err);
 }

@@ -41,11 +41,8 @@ static const char *out_dir(void)
 /* Each test runs in its own process with its own temporary folder; remove it afterwards. */
 static void remove_figures(void)
 {
-    char cmd[4200];
-    if (figure_dir[0]) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", figure_dir);
-        test_system(cmd);
-    }
+    if (figure_dir[0])
+        test_remove_tree(figure_dir);
 }
 
 TestSuite(plot, .fini = remove_figures);

@@ -41,24 +41,16 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    test_system(cmd);
+    test_remove_tree(dir);
     dsc_ctx_destroy(ctx);
 }
 
 TestSuite(regrid_cdo, .init = setup, .fini = teardown);
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
 static void need_tools(int cdo)
 {
-    if (access(bin(), X_OK) != 0)
-        cr_skip("%s is not built", bin());
+    if (access(test_bin(), X_OK) != 0)
+        cr_skip("%s is not built", test_bin());
     if (cdo && test_system("command -v cdo >/dev/null 2>&1") != 0)
         cr_skip("cdo is not installed");
 }
@@ -140,7 +132,7 @@ static void compare_methods(const char *src, const char *var, const char *ours_t
     const char *cdo[3] = {"remapbil", "remapnn", "remapcon"};
     for (int m = 0; m < 3; m++) {
         const char *o = path_in("ours.nc"), *c = path_in("cdo.nc");
-        cr_assert_eq(sh("'%s' regrid -q --method %s --to '%s' '%s' '%s'", bin(), ours[m],
+        cr_assert_eq(sh("'%s' regrid -q --method %s --to '%s' '%s' '%s'", test_bin(), ours[m],
                         ours_target, src, o), 0, "%s", ours[m]);
         cr_assert_eq(sh("cdo -s -O %s,'%s' '%s' '%s' >/dev/null 2>&1", cdo[m], cdo_target, src,
                         c), 0, "%s", cdo[m]);
@@ -179,7 +171,7 @@ Test(regrid_cdo, cells_outside_the_source_are_missing)
     snprintf(grid_copy, sizeof grid_copy, "%s", grid);
     const char *o = path_in("ours.nc"), *c = path_in("cdo.nc");
     cr_assert_eq(sh("'%s' regrid -q --method nearest --to lonlat:-100,-84,1:60,80,1 '%s' '%s'",
-                    bin(), data(BNU), o), 0);
+                    test_bin(), data(BNU), o), 0);
     cr_assert_eq(sh("cdo -s -O remapnn,'%s' '%s' '%s' >/dev/null 2>&1", grid_copy, data(BNU),
                     c), 0);
     compare_files(o, c, "tasmax", 132, "remapnn, partly outside");
@@ -192,7 +184,7 @@ Test(regrid_cdo, cities_as_points)
     need_tools(1);
     const char *o = path_in("ours.nc"), *c = path_in("cdo.nc");
     cr_assert_eq(sh("'%s' regrid -q --to 'points:Beijing=39.9,116.4;North=89.9,0' '%s' '%s'",
-                    bin(), data(MPI), o), 0);
+                    test_bin(), data(MPI), o), 0);
     cr_assert_eq(sh("cdo -s -O remapbil,lon=116.4/lat=39.9 '%s' '%s' >/dev/null 2>&1",
                     data(MPI), c), 0);
     dsc_field_t *f = read_raw(o, "tas"), *g = read_raw(c, "tas");
@@ -222,7 +214,7 @@ Test(regrid_cdo, weights_go_both_ways)
         snprintf(o, sizeof o, "%s", path_in("ours.nc"));
         const char *c = path_in("cdo.nc");
         cr_assert_eq(sh("'%s' regrid -q --method %s --write-weights '%s' --to '%s' '%s' '%s'",
-                        bin(), methods[m], w, BOX, data(MPI), o), 0);
+                        test_bin(), methods[m], w, BOX, data(MPI), o), 0);
         cr_assert_eq(sh("cdo -s -O remap,'%s','%s' '%s' '%s' >/dev/null 2>&1", box_grid, w,
                         data(MPI), c), 0);
         compare_files(o, c, "tas", 1920, "cdo remap with our weights");
@@ -232,7 +224,7 @@ Test(regrid_cdo, weights_go_both_ways)
                         data(MPI), w), 0);
         cr_assert_eq(sh("cdo -s -O %s,'%s' '%s' '%s' >/dev/null 2>&1", rem[m], box_grid,
                         data(MPI), c), 0);
-        cr_assert_eq(sh("'%s' regrid -q --weights '%s' --to '%s' '%s' '%s'", bin(), w, BOX,
+        cr_assert_eq(sh("'%s' regrid -q --weights '%s' --to '%s' '%s' '%s'", test_bin(), w, BOX,
                         data(MPI), o), 0);
         compare_files(o, c, "tas", 1920, "our regrid with CDO's weights");
     }
@@ -252,7 +244,7 @@ Test(regrid_cdo, a_target_file_without_time_stored_north_to_south)
     cr_assert_eq(sh("cdo -s -O -f nc -invertlat -topo,r72x36 '%s' >/dev/null 2>&1", target),
                  0);
     cr_assert_eq(sh("'%s' regrid -q --method conservative --write-weights '%s' --to '%s' "
-                    "'%s' '%s'", bin(), w, target, data(MPI), o), 0);
+                    "'%s' '%s'", test_bin(), w, target, data(MPI), o), 0);
     cr_assert_eq(sh("cdo -s -O remapcon,'%s' '%s' '%s' >/dev/null 2>&1", target, data(MPI), c),
                  0);
     compare_files(o, c, "tas", 72 * 36, "remapcon onto a north-first grid");
@@ -263,7 +255,7 @@ Test(regrid_cdo, a_target_file_without_time_stored_north_to_south)
                  0);
     cr_assert_eq(sh("cdo -s -O remapbil,'%s' '%s' '%s' >/dev/null 2>&1", target, data(MPI), c),
                  0);
-    cr_assert_eq(sh("'%s' regrid -q --weights '%s' --to '%s' '%s' '%s'", bin(), w, target,
+    cr_assert_eq(sh("'%s' regrid -q --weights '%s' --to '%s' '%s' '%s'", test_bin(), w, target,
                     data(MPI), o), 0);
     compare_files(o, c, "tas", 72 * 36, "our regrid with CDO's weights, north-first target");
 }
@@ -276,7 +268,7 @@ static void expect_refusal(const char *args, const char *expect)
     char out_copy[4300], err_copy[4300];
     snprintf(out_copy, sizeof out_copy, "%s", out);
     snprintf(err_copy, sizeof err_copy, "%s", err);
-    int rc = sh("'%s' regrid %s '%s' 2>'%s'", bin(), args, out_copy, err_copy);
+    int rc = sh("'%s' regrid %s '%s' 2>'%s'", test_bin(), args, out_copy, err_copy);
     cr_assert_eq(rc, 2, "%s: exit %d", args, rc);
     cr_assert_eq(access(out_copy, F_OK), -1, "%s: no output", args);
     FILE *fp = fopen(err_copy, "r");
@@ -305,7 +297,7 @@ Test(regrid_cdo, bad_input_is_one_line)
     expect_refusal(args, "outside");
     /* Weights made for another grid. */
     snprintf(weights, sizeof weights, "%s", path_in("bnu_w.nc"));
-    cr_assert_eq(sh("'%s' regrid -q --write-weights '%s' --to '%s' '%s' '%s'", bin(), weights,
+    cr_assert_eq(sh("'%s' regrid -q --write-weights '%s' --to '%s' '%s' '%s'", test_bin(), weights,
                     data(ANUSPLIN), data(BNU), path_in("ok.nc")), 0);
     snprintf(args, sizeof args, "--weights '%s' --to '%s' '%s'", weights, BOX, data(MPI));
     expect_refusal(args, "bnu_w.nc");

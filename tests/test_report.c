@@ -11,47 +11,23 @@
 #include <cairo.h>
 #include <criterion/criterion.h>
 #include <dirent.h>
-#include <fcntl.h>
 #include <math.h>
 #include <netcdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "dsc/plot.h"
 #include "dsc/report.h"
 #include "support/csv.h"
+#include "support/demo.h"
 #include "support/support.h"
 
 #include "../src/report/report_internal.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    cr_assert_not_null(s);
-    s[fread(s, 1, (size_t)n, fp)] = '\0';
-    fclose(fp);
-    return s;
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    cr_assert_not_null(fp, "cannot write %s", path);
-    fputs(text, fp);
-    fclose(fp);
-}
 
 static void make_dir(const char *base, const char *sub)
 {
@@ -277,7 +253,7 @@ static void make_run(dsc_ctx_t *ctx, run_dir_t *r)
     draw_series_png(ctx, p);
     add_output(r, "figures/r_tasmax_series_historical.png");
     snprintf(p, sizeof p, "%s/figures/r_tasmax_series_historical.csv", r->dir);
-    write_file(p, "year,obs\n1990,9.0\n");
+    test_write_file(p, "year,obs\n1990,9.0\n");
     add_output(r, "figures/r_tasmax_series_historical.csv");
     dsc_taylor_t st = {.n = 365, .sd = 3.1, .sd_ref = 3.0, .sd_ratio = 3.1 / 3.0, .corr = 0.9,
                        .crmsd = 1.4, .crmsd_norm = 1.4 / 3.0, .bias = 0.1, .rmse = 1.41};
@@ -287,14 +263,14 @@ static void make_run(dsc_ctx_t *ctx, run_dir_t *r)
                  dsc_ctx_message(ctx));
     add_output(r, "figures/r_tasmax_taylor.svg");
     snprintf(p, sizeof p, "%s/figures/r_tasmax_histogram.pdf", r->dir);
-    write_file(p, "%PDF-1.5\n");
+    test_write_file(p, "%PDF-1.5\n");
     add_output(r, "figures/r_tasmax_histogram.pdf");
     add_output(r, "figures/r_tasmax_map_never_written.png");
 
     snprintf(p, sizeof p, "%s/taylor/r_tasmax.csv", r->dir);
-    write_file(p, "method,n,corr,sd,sd_ratio,crmsd,crmsd_norm,bias,rmse\n"
-                  "gcm,5479,0.855383,8.094907,0.919449,4.595233,0.521943,-0.533564,4.626106\n"
-                  "ann_bc,5479,0.912345,8.080065,1.017763,4.604633,0.523011,0.004,4.623753\n");
+    test_write_file(p, "method,n,corr,sd,sd_ratio,crmsd,crmsd_norm,bias,rmse\n"
+                       "gcm,5479,0.855383,8.094907,0.919449,4.595233,0.521943,-0.533564,4.626106\n"
+                       "ann_bc,5479,0.912345,8.080065,1.017763,4.604633,0.523011,0.004,4.623753\n");
     add_output(r, "taylor/r_tasmax.csv");
     snprintf(p, sizeof p, "%s/series/r_tasmax.csv", r->dir);
     write_series(p, 0);
@@ -345,7 +321,7 @@ Test(report, page_of_a_small_run)
     char page[8192], page_dir[8192];
     snprintf(page_dir, sizeof page_dir, "%s/report", run.dir);
     snprintf(page, sizeof page, "%s/index.html", page_dir);
-    char *html = slurp(page);
+    char *html = test_read_file(page);
     cr_assert_not_null(html);
     cr_assert(strncmp(html, "<!DOCTYPE html>", 15) == 0);
     cr_assert_not_null(strstr(html, "</html>"));
@@ -417,7 +393,7 @@ Test(report, missing_tables_are_noted_not_errors)
     cr_assert_eq(dsc_report_write(ctx, dir, &info, NULL, 0), DSC_OK, "%s",
                  dsc_ctx_message(ctx));
     snprintf(page, sizeof page, "%s/report/index.html", dir);
-    char *html = slurp(page);
+    char *html = test_read_file(page);
     cr_assert_not_null(html);
     cr_assert_not_null(strstr(html, "No validation statistics"));
     cr_assert_not_null(strstr(html, "No change table"));
@@ -438,7 +414,7 @@ Test(report, errors_name_the_place)
     /* The output "folder" is a file: the report folder cannot be made. */
     char file[4200];
     snprintf(file, sizeof file, "%s/plain", test_tmpdir());
-    write_file(file, "x");
+    test_write_file(file, "x");
     cr_assert_eq(dsc_report_write(ctx, file, &info, NULL, 0), DSC_ERR_IO);
     cr_assert_not_null(strstr(dsc_ctx_message(ctx), file), "%s", dsc_ctx_message(ctx));
     dsc_ctx_destroy(ctx);
@@ -485,68 +461,22 @@ Test(report, numbers_paths_and_the_ninety_percent_rule)
 
 /* ---- the demo run ---------------------------------------------------------------------- */
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
-static const char *demo_dir(void)
-{
-    const char *d = getenv("DOWNSCALE_TEST_OUT");
-    return d && *d ? d : "build/test-demo";
-}
-
-/* Runs the demo once per session (the same folder, lock and freshness rule as
- * test_pipeline, so whichever program comes first does the work). */
-static void ensure_demo(void)
-{
-    char lock[512], manifest[512], cmd[2048];
-    snprintf(lock, sizeof lock, "%s.lock", demo_dir());
-    snprintf(manifest, sizeof manifest, "%s/manifest.json", demo_dir());
-    int fd = open(lock, O_RDWR | O_CREAT, 0644);
-    cr_assert(fd >= 0);
-    flock(fd, LOCK_EX);
-    char *m = slurp(manifest);
-    struct stat sm, sb;
-    int fresh = m && strstr(m, "\"outcome\": \"success\"") && stat(manifest, &sm) == 0 &&
-                stat(bin(), &sb) == 0 && sm.st_mtime >= sb.st_mtime;
-    free(m);
-    if (!fresh) {
-        snprintf(cmd, sizeof cmd, "rm -rf %s && %s run pipelines/demo.ini --quiet --out %s "
-                 "--data-root %s", demo_dir(), bin(), demo_dir(), test_data_root());
-        int rc = test_system(cmd);
-        cr_assert_eq(rc, 0, "the demo pipeline failed (exit %d): %s", rc, cmd);
-    }
-    flock(fd, LOCK_UN);
-    close(fd);
-}
-
-static test_csv_t *demo_csv(const char *rel)
-{
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", demo_dir(), rel);
-    test_csv_t *csv = test_csv_read(path);
-    cr_assert_not_null(csv, "missing output %s", path);
-    return csv;
-}
-
 static char *demo_page(void)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/report/index.html", demo_dir());
-    char *html = slurp(path);
+    snprintf(path, sizeof path, "%s/report/index.html", test_demo_dir());
+    char *html = test_read_file(path);
     cr_assert_not_null(html, "the demo wrote no report: %s", path);
     return html;
 }
 
 Test(report, demo_page_shows_every_figure, .timeout = 900)
 {
-    ensure_demo();
+    test_demo_ensure();
     char *html = demo_page();
     char page_dir[1024], fig_dir[1024];
-    snprintf(page_dir, sizeof page_dir, "%s/report", demo_dir());
-    snprintf(fig_dir, sizeof fig_dir, "%s/figures", demo_dir());
+    snprintf(page_dir, sizeof page_dir, "%s/report", test_demo_dir());
+    snprintf(fig_dir, sizeof fig_dir, "%s/figures", test_demo_dir());
     check_self_contained(html);
     size_t shown = check_images(page_dir, html);
     /* Every PNG the run drew is on the page (the demo draws PNG only). */
@@ -581,9 +511,9 @@ Test(report, demo_page_shows_every_figure, .timeout = 900)
 
 Test(report, demo_figures_have_their_sizes, .timeout = 900)
 {
-    ensure_demo();
+    test_demo_ensure();
     char fig_dir[1024];
-    snprintf(fig_dir, sizeof fig_dir, "%s/figures", demo_dir());
+    snprintf(fig_dir, sizeof fig_dir, "%s/figures", test_demo_dir());
     DIR *d = opendir(fig_dir);
     cr_assert_not_null(d);
     struct dirent *e;
@@ -610,7 +540,7 @@ Test(report, demo_figures_have_their_sizes, .timeout = 900)
          * curves in learning/<region>_<var>_rules.csv. */
         const char *rules = strstr(e->d_name, "_learning_rules.png");
         if (rules)
-            snprintf(csv, sizeof csv, "%s/learning/%.*s_rules.csv", demo_dir(),
+            snprintf(csv, sizeof csv, "%s/learning/%.*s_rules.csv", test_demo_dir(),
                      (int)(rules - e->d_name), e->d_name);
         else
             snprintf(csv, sizeof csv, "%.*s.csv", (int)(strlen(path) - 4), path);
@@ -661,10 +591,10 @@ static size_t annual_from_series(const test_csv_t *s, const char *scenario, cons
 
 Test(report, demo_series_figure_data_matches_the_series, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *s = demo_csv("series/frankfurt_tasmax.csv");
-    test_csv_t *h = demo_csv("figures/frankfurt_tasmax_series_historical.csv");
-    test_csv_t *f = demo_csv("figures/frankfurt_tasmax_series_future.csv");
+    test_demo_ensure();
+    test_csv_t *s = test_demo_csv("series/frankfurt_tasmax.csv");
+    test_csv_t *h = test_demo_csv("figures/frankfurt_tasmax_series_historical.csv");
+    test_csv_t *f = test_demo_csv("figures/frankfurt_tasmax_series_future.csv");
     int years[400];
     double means[400];
     const char *methods[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
@@ -714,9 +644,9 @@ Test(report, demo_series_figure_data_matches_the_series, .timeout = 900)
 
 Test(report, demo_taylor_and_histogram_figure_data_match, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *t = demo_csv("taylor/vancouver_tasmax.csv");
-    test_csv_t *ft = demo_csv("figures/vancouver_tasmax_taylor.csv");
+    test_demo_ensure();
+    test_csv_t *t = test_demo_csv("taylor/vancouver_tasmax.csv");
+    test_csv_t *ft = test_demo_csv("figures/vancouver_tasmax_taylor.csv");
     cr_assert_eq(ft->nrows, t->nrows);
     const char *cols[] = {"n", "corr", "sd_ratio", "crmsd_norm", "bias", "rmse"};
     for (size_t r = 0; r < t->nrows; r++) {
@@ -729,8 +659,8 @@ Test(report, demo_taylor_and_histogram_figure_data_match, .timeout = 900)
         }
     }
     /* The histogram figure shows densities: counts / (total * bin width). */
-    test_csv_t *hc = demo_csv("hist/frankfurt_tasmin.csv");
-    test_csv_t *hf = demo_csv("figures/frankfurt_tasmin_histogram.csv");
+    test_csv_t *hc = test_demo_csv("hist/frankfurt_tasmin.csv");
+    test_csv_t *hf = test_demo_csv("figures/frankfurt_tasmin_histogram.csv");
     cr_assert_eq(hf->nrows, hc->nrows);
     for (size_t c = 2; c < hc->ncols; c++) {
         int cf = test_csv_col(hf, hc->header[c]);
@@ -756,11 +686,11 @@ Test(report, demo_taylor_and_histogram_figure_data_match, .timeout = 900)
 
 Test(report, demo_map_figure_data_matches_the_netcdf_map, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *m = demo_csv("figures/arctic-tiny_tasmax_map_historical_mean_obs.csv");
+    test_demo_ensure();
+    test_csv_t *m = test_demo_csv("figures/arctic-tiny_tasmax_map_historical_mean_obs.csv");
     char path[1024];
     snprintf(path, sizeof path, "%s/maps/arctic-tiny_tasmax_historical_mean_obs.nc",
-             demo_dir());
+             test_demo_dir());
     int nc, var, lat_id, lon_id;
     cr_assert_eq(nc_open(path, NC_NOWRITE, &nc), NC_NOERR, "%s", path);
     cr_assert_eq(nc_inq_varid(nc, "tasmax", &var), NC_NOERR);
@@ -793,8 +723,8 @@ Test(report, demo_map_figure_data_matches_the_netcdf_map, .timeout = 900)
 /* The change table agrees with the change worked out here from the series file. */
 Test(report, demo_change_table_matches_the_series, .timeout = 900)
 {
-    ensure_demo();
-    test_csv_t *s = demo_csv("series/frankfurt_tasmax.csv");
+    test_demo_ensure();
+    test_csv_t *s = test_demo_csv("series/frankfurt_tasmax.csv");
     char *html = demo_page();
     int years[400];
     double means[400];
@@ -859,11 +789,11 @@ Test(report, chromium_loads_every_image, .timeout = 900)
 {
     if (!chromium())
         cr_skip_test("no chromium (apt-get install chromium)");
-    ensure_demo();
+    test_demo_ensure();
     char dir[4096], cmd[16384], path[4200], profile[4200], out[4200];
     snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    snprintf(cmd, sizeof cmd, "cp -r '%s/report' '%s/figures' '%s/'", demo_dir(), demo_dir(),
-             dir);
+    snprintf(cmd, sizeof cmd, "cp -r '%s/report' '%s/figures' '%s/'", test_demo_dir(),
+             test_demo_dir(), dir);
     cr_assert_eq(test_system(cmd), 0);
     char *html = demo_page();
     snprintf(path, sizeof path, "%s/report/check.html", dir);
@@ -891,7 +821,7 @@ Test(report, chromium_loads_every_image, .timeout = 900)
         cr_skip_test("the test folder is not an absolute path");
     chromium_cmd(cmd, sizeof cmd, profile, "--virtual-time-budget=20000 --dump-dom", url, out);
     cr_assert_eq(test_system(cmd), 0, "%s", cmd);
-    char *dom = slurp(out);
+    char *dom = test_read_file(out);
     cr_assert_not_null(dom);
     char want[64];
     snprintf(want, sizeof want, "data-images=\"%zu\"", expected);

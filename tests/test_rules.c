@@ -11,12 +11,6 @@
 #include "support/csv.h"
 #include "support/support.h"
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
 /* Runs the demo pipeline on Frankfurt only with the given rules into a fresh folder. */
 static const char *run_rules(const char *rules)
 {
@@ -28,19 +22,10 @@ static const char *run_rules(const char *rules)
              "--set pipeline.regions=frankfurt --set frankfurt.variables=tasmax "
              "--set frankfurt.models=GFDL-ESM2M --set frankfurt.scenarios=rcp85 "
              "--set ann.epochs=4 --set ann.ensemble=1 --set 'ann.compare_rules=%s'",
-             bin(), out, test_data_root(), rules);
+             test_bin(), out, test_data_root(), rules);
     int rc = test_system(cmd);
     cr_assert_eq(rc, 0, "the pipeline failed (exit %d): %s", rc, cmd);
     return out;
-}
-
-static test_csv_t *read_in(const char *dir, const char *rel)
-{
-    char path[2048];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    test_csv_t *csv = test_csv_read(path);
-    cr_assert_not_null(csv, "missing output %s", path);
-    return csv;
 }
 
 /* The CSV has one row per rule and epoch, steps counting mini-batches: Frankfurt's first
@@ -52,8 +37,8 @@ Test(rules, curves_per_rule_and_backprop_matches_train_stage, .timeout = 300)
 {
     const char *out = run_rules("backprop, dtp, weight_perturbation");
     const char *names[3] = {"backprop", "dtp", "weight_perturbation"};
-    test_csv_t *rules = read_in(out, "learning/frankfurt_tasmax_rules.csv");
-    test_csv_t *curve = read_in(out, "figures/frankfurt_tasmax_learning_curve.csv");
+    test_csv_t *rules = test_csv_read_in(out, "learning/frankfurt_tasmax_rules.csv");
+    test_csv_t *curve = test_csv_read_in(out, "figures/frankfurt_tasmax_learning_curve.csv");
     struct stat st;
     char path[2048];
 
@@ -93,7 +78,7 @@ Test(rules, unknown_rule_is_refused_with_its_name, .timeout = 300)
              "--set frankfurt.models=GFDL-ESM2M --set frankfurt.scenarios=rcp85 "
              "--set ann.epochs=2 --set ann.ensemble=1 "
              "--set 'ann.compare_rules=backprop, hebbian' 2> %s/err.txt",
-             bin(), dir, test_data_root(), dir);
+             test_bin(), dir, test_data_root(), dir);
     cr_assert_neq(test_system(cmd), 0);
     snprintf(path, sizeof path, "%s/err.txt", dir);
     FILE *fp = fopen(path, "r");

@@ -30,9 +30,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[4200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    test_system(cmd);
+    test_remove_tree(dir);
     dsc_ctx_destroy(ctx);
 }
 
@@ -76,6 +74,30 @@ static void read_day0(const char *path, const char *var, double *v, size_t nlat,
     cr_assert_eq(nc_inq_varid(nc, var, &id), NC_NOERR);
     cr_assert_eq(nc_get_vara_double(nc, id, start, count, v), NC_NOERR);
     nc_close(nc);
+}
+
+/* Day 0 of BNU's tasmax remapped by CDO onto ANUSPLIN's 26 x 26 grid, in K: op is the
+ * operator ("remapbil", ...), or "remap" with weights (a SCRIP file; NULL otherwise). */
+static void cdo_day0(const char *op, const char *weights, double *out)
+{
+    char gcm[4100], obs[4100], wpart[4400] = "", opath[4300], cmd[16384];
+    snprintf(gcm, sizeof gcm, "%s", test_data_path(BNU));
+    snprintf(obs, sizeof obs, "%s", test_data_path(ANUSPLIN));
+    if (weights)
+        snprintf(wpart, sizeof wpart, ",'%s'", weights);
+    snprintf(opath, sizeof opath, "%s", in_dir("cdo_out.nc"));
+    snprintf(cmd, sizeof cmd, "cdo -s -O %s,'%s'%s -seltimestep,1 '%s' '%s' >/dev/null 2>&1",
+             op, obs, wpart, gcm, opath);
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    read_day0(opath, "tasmax", out, 26, 26);
+}
+
+/* ours and cdo: the 676 cells of day 0 on ANUSPLIN's grid (K). */
+static void assert_matches_cdo(const char *method, const double *ours, const double *cdo)
+{
+    for (size_t j = 0; j < 676; j++)
+        cr_assert_float_eq(ours[j], cdo[j], 1e-4, "%s cell %zu: %.6f K vs cdo %.6f K", method,
+                           j, ours[j], cdo[j]);
 }
 
 static dsc_regrid_weights_t *build(const char *method, const dsc_grid_t *s, const dsc_grid_t *d)
@@ -287,17 +309,12 @@ Test(scrip, cdo_weights_give_cdo_answers)
                                                                    "remapcon"};
     const char *method[3] = {"bilinear", "nearest", "conservative"};
     for (int m = 0; m < 3; m++) {
-        char wpath[4300], opath[4300];
+        char wpath[4300], cmd[16384];
         snprintf(wpath, sizeof wpath, "%s", in_dir("cdo_w.nc"));
-        snprintf(opath, sizeof opath, "%s", in_dir("cdo_out.nc"));
-        char cmd[16384];
         snprintf(cmd, sizeof cmd, "cdo -s -O %s,'%s' '%s' '%s' >/dev/null 2>&1", gen[m], obs,
                  gcm, wpath);
         cr_assert_eq(test_system(cmd), 0, "%s", cmd);
-        snprintf(cmd, sizeof cmd, "cdo -s -O %s,'%s' -seltimestep,1 '%s' '%s' >/dev/null 2>&1",
-                 rem[m], obs, gcm, opath);
-        cr_assert_eq(test_system(cmd), 0, "%s", cmd);
-        read_day0(opath, "tasmax", cdo, 26, 26);
+        cdo_day0(rem[m], NULL, cdo);
 
         dsc_regrid_weights_t *w = NULL;
         dsc_grid_t ws;
@@ -315,9 +332,7 @@ Test(scrip, cdo_weights_give_cdo_answers)
             cr_assert_float_eq(ws.lon[i], gcm_grid.lon[i], 1e-9);
         }
         dsc_regrid_apply(w, day0, ours);
-        for (size_t j = 0; j < 676; j++)
-            cr_assert_float_eq(ours[j], cdo[j], 1e-4, "%s cell %zu: %.6f K vs cdo %.6f K",
-                               method[m], j, ours[j], cdo[j]);
+        assert_matches_cdo(method[m], ours, cdo);
         dsc_regrid_weights_destroy(w);
         dsc_grid_clear(&ws);
         dsc_grid_clear(&gcm_grid);
@@ -328,30 +343,21 @@ Test(scrip, cdo_remap_with_our_weights_gives_ours)
 {
     if (test_system("command -v cdo >/dev/null 2>&1") != 0)
         cr_skip("cdo is not installed");
-    char gcm[4100], obs[4100];
-    snprintf(gcm, sizeof gcm, "%s", test_data_path(BNU));
-    snprintf(obs, sizeof obs, "%s", test_data_path(ANUSPLIN));
     dsc_grid_t sg, dg;
     read_grid(BNU, &sg);
     read_grid(ANUSPLIN, &dg);
     double day0[16], ours[676], cdo[676];
-    read_day0(gcm, "tasmax", day0, 4, 4);
+    read_day0(test_data_path(BNU), "tasmax", day0, 4, 4);
     const char *method[4] = {"bilinear", "nearest", "conservative", "idw"};
     for (int m = 0; m < 4; m++) {
-        char wpath[4300], opath[4300], cmd[16384];
+        char wpath[4300];
         snprintf(wpath, sizeof wpath, "%s", in_dir("our_w.nc"));
-        snprintf(opath, sizeof opath, "%s", in_dir("cdo_out.nc"));
         dsc_regrid_weights_t *w = build(method[m], &sg, &dg);
         cr_assert_eq(dsc_io_weights_write(ctx, wpath, w, &sg, NULL, &dg, NULL, NULL), DSC_OK,
                      "%s", dsc_ctx_message(ctx));
-        snprintf(cmd, sizeof cmd, "cdo -s -O remap,'%s','%s' -seltimestep,1 '%s' '%s' "
-                 ">/dev/null 2>&1", obs, wpath, gcm, opath);
-        cr_assert_eq(test_system(cmd), 0, "%s", cmd);
-        read_day0(opath, "tasmax", cdo, 26, 26);
+        cdo_day0("remap", wpath, cdo);
         dsc_regrid_apply(w, day0, ours);
-        for (size_t j = 0; j < 676; j++)
-            cr_assert_float_eq(ours[j], cdo[j], 1e-4, "%s cell %zu: %.6f K vs cdo %.6f K",
-                               method[m], j, ours[j], cdo[j]);
+        assert_matches_cdo(method[m], ours, cdo);
         dsc_regrid_weights_destroy(w);
     }
     dsc_grid_clear(&sg);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dsc/stats.h"
+#include "support/support.h"
 
 /* ref = 1 2 3 4 5 (mean 3, deviations -2 -1 0 1 2, sum of squares 10, sd = sqrt 2)
  * sim = 1 3 5 4 7 (mean 4, deviations -3 -1 1 0 3, sum of squares 20, sd = 2)
@@ -309,26 +310,13 @@ Test(stats, trend_by_hand)
     dsc_ctx_destroy(ctx);
 }
 
-/* Every day from 1 January of y0 to 31 December of y1 in cal; *n gets the count. */
-static dsc_date_t *days_between(dsc_calendar_t cal, int y0, int y1, size_t *n)
-{
-    dsc_date_t first = {y0, 1, 1, 0}, end = {y1 + 1, 1, 1, 0};
-    int64_t d0 = dsc_date_to_days(cal, first), d1 = dsc_date_to_days(cal, end);
-    *n = (size_t)(d1 - d0);
-    dsc_date_t *dates = malloc(*n * sizeof *dates);
-    cr_assert_not_null(dates);
-    for (size_t i = 0; i < *n; i++)
-        dates[i] = dsc_date_from_days(cal, d0 + (int64_t)i);
-    return dates;
-}
-
 /* noleap 2000-2002, x = 10 (year - 2000) + 1 on every day, except 36 missing days in 2001
  * (329 of 365 = 90.1 % >= 90 %: kept) and 37 in 2002 (328 = 89.9 %: dropped). 1999 and 2003
  * have no day. */
 Test(stats, annual_means_need_coverage)
 {
     size_t n;
-    dsc_date_t *dates = days_between(DSC_CAL_NOLEAP, 2000, 2002, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2000, 3, &n);
     double *x = malloc(n * sizeof *x);
     size_t dropped[3] = {0, 0, 0};
     for (size_t i = 0; i < n; i++) {
@@ -362,7 +350,7 @@ Test(stats, annual_means_need_coverage)
 Test(stats, seasonal_means_take_december_from_the_year_before)
 {
     size_t n;
-    dsc_date_t *dates = days_between(DSC_CAL_NOLEAP, 2000, 2001, &n);
+    dsc_date_t *dates = test_daily_dates(DSC_CAL_NOLEAP, 2000, 2, &n);
     double *x = malloc(n * sizeof *x);
     for (size_t i = 0; i < n; i++)
         x[i] = 100.0 * (dates[i].year - 2000) + dates[i].month;
@@ -395,7 +383,7 @@ Test(stats, seasonal_coverage_follows_the_calendar)
     const int expect_nan[3] = {0, 0, 1};
     for (int c = 0; c < 3; c++) {
         size_t n;
-        dsc_date_t *dates = days_between(cals[c], 1999, 2000, &n);
+        dsc_date_t *dates = test_daily_dates(cals[c], 1999, 2, &n);
         double *x = malloc(n * sizeof *x);
         size_t kept = 0;
         for (size_t i = 0; i < n; i++) {

@@ -109,20 +109,12 @@ static int parse_args(int argc, char **argv, correct_args_t *a)
         const char *opt = argv[i];
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
             return 1;
-        if (strcmp(opt, "--quiet") == 0 || strcmp(opt, "-q") == 0) {
-            a->level = DSC_LOG_WARN;
-        } else if (strcmp(opt, "--verbose") == 0 || strcmp(opt, "-v") == 0) {
-            a->level = DSC_LOG_DEBUG;
-        } else if (opt[0] == '-' && opt[1] == '-') {
+        if (dsc_cli_log_option(opt, &a->level))
+            continue;
+        if (opt[0] == '-' && opt[1] == '-') {
             int rc = i + 1 < argc ? take_option(a, opt, argv[i + 1]) : -2;
-            if (rc == -1) {
-                fprintf(stderr, "downscale: correct: bad value '%s' for %s\n", argv[i + 1],
-                        opt);
-                return -1;
-            }
-            if (rc == -2) {
-                fprintf(stderr, "downscale: correct: unknown or incomplete option '%s'\n",
-                        opt);
+            if (rc) {
+                dsc_cli_option_error("correct", opt, argv[i + 1], rc);
                 return -1;
             }
             i++;
@@ -145,19 +137,6 @@ static int parse_args(int argc, char **argv, correct_args_t *a)
         return -1;
     }
     return 0;
-}
-
-/* Reads var (or the guessed temperature variable) of path. */
-static int read_input(dsc_ctx_t *ctx, const char *path, const char *var, dsc_field_t **out)
-{
-    char guessed[128];
-    if (!var) {
-        int rc = dsc_cli_guess_variable(ctx, path, NULL, guessed, sizeof guessed);
-        if (rc)
-            return rc;
-        var = guessed;
-    }
-    return dsc_io_read(ctx, path, var, NULL, NULL, out);
 }
 
 /* The dates of f within [d0, d1] that exist in cal, as a borrowed block when they are one
@@ -208,9 +187,9 @@ static int check_inputs(dsc_ctx_t *ctx, const correct_args_t *a, const dsc_field
                         const dsc_field_t *hist, const dsc_field_t *sim)
 {
     char why[256];
-    if (dsc_cli_grids_match(&hist->grid, &ref->grid, why, sizeof why))
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s); put both on one "
-                         "grid first, e.g. with downscale regrid", a->hist, a->ref, why);
+    int rc = dsc_cli_require_grid(ctx, a->hist, &hist->grid, a->ref, &ref->grid);
+    if (rc)
+        return rc;
     if (dsc_cli_grids_match(&sim->grid, &hist->grid, why, sizeof why))
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s)", a->sim,
                          a->hist, why);
@@ -250,9 +229,9 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
     const char *model_var = a->var, *obs_var = a->ref_var ? a->ref_var : a->var;
     int rc;
     if ((rc = dsc_bc_config_validate(ctx, &a->cfg)) ||
-        (rc = read_input(ctx, a->ref, obs_var, &ref)) ||
-        (rc = read_input(ctx, a->hist, model_var, &hist)) ||
-        (rc = read_input(ctx, a->sim, model_var ? model_var : hist->name, &sim)) ||
+        (rc = dsc_cli_read_input(ctx, a->ref, obs_var, NULL, &ref)) ||
+        (rc = dsc_cli_read_input(ctx, a->hist, model_var, NULL, &hist)) ||
+        (rc = dsc_cli_read_input(ctx, a->sim, model_var ? model_var : hist->name, NULL, &sim)) ||
         (rc = check_inputs(ctx, a, ref, hist, sim)))
         goto fail;
 
@@ -318,27 +297,11 @@ fail:
 int dsc_cmd_correct(int argc, char **argv)
 {
     correct_args_t a;
-    int parsed = parse_args(argc, argv, &a);
-    if (parsed > 0) {
-        usage(stdout);
-        return DSC_EXIT_OK;
-    }
-    if (parsed < 0)
-        return DSC_EXIT_USAGE;
-    dsc_ctx_t *ctx = dsc_ctx_create();
-    if (!ctx) {
-        fprintf(stderr, "downscale: out of memory\n");
-        return DSC_EXIT_INTERNAL;
-    }
-    dsc_ctx_set_log(ctx, dsc_cli_log, NULL, a.level);
+    int parsed = parse_args(argc, argv, &a), code;
+    dsc_ctx_t *ctx = dsc_cli_begin(parsed, usage, a.level, &code);
+    if (!ctx)
+        return code;
     char line[4096];
     dsc_cli_join_args(argc, argv, line, sizeof line);
-    int rc = run(ctx, &a, line);
-    if (rc == DSC_ERR_CONFIG)
-        fprintf(stderr, "downscale: error: %s\ndownscale: hint: see downscale correct --help\n",
-                dsc_ctx_message(ctx));
-    else if (rc)
-        dsc_cli_report(ctx, rc);
-    dsc_ctx_destroy(ctx);
-    return dsc_cli_exit_code(rc);
+    return dsc_cli_finish(ctx, run(ctx, &a, line), "see downscale correct --help");
 }

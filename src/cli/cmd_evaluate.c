@@ -101,20 +101,14 @@ static int parse_args(int argc, char **argv, evaluate_args_t *a)
         const char *opt = argv[i];
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0)
             return 1;
-        if (strcmp(opt, "--quiet") == 0 || strcmp(opt, "-q") == 0) {
-            a->level = DSC_LOG_WARN;
-        } else if (strcmp(opt, "--verbose") == 0 || strcmp(opt, "-v") == 0) {
-            a->level = DSC_LOG_DEBUG;
-        } else if (opt[0] == '-' && opt[1] != '\0') {
+        if (dsc_cli_log_option(opt, &a->level))
+            continue;
+        if (opt[0] == '-' && opt[1] != '\0') {
             int rc = i + 1 < argc ? take_option(a, opt, argv[i + 1]) : -2;
-            if (rc == -1)
-                fprintf(stderr, "downscale: evaluate: bad value '%s' for %s\n", argv[i + 1],
-                        opt);
-            else if (rc == -2)
-                fprintf(stderr, "downscale: evaluate: unknown or incomplete option '%s'\n",
-                        opt);
-            if (rc)
+            if (rc) {
+                dsc_cli_option_error("evaluate", opt, argv[i + 1], rc);
                 return -1;
+            }
             i++;
         } else if (a->nsim == MAX_SIMS) {
             fprintf(stderr, "downscale: evaluate: at most %d simulations at once\n", MAX_SIMS);
@@ -129,21 +123,6 @@ static int parse_args(int argc, char **argv, evaluate_args_t *a)
         return -1;
     }
     return 0;
-}
-
-/* Reads var of path; without one, the variable named prefer when the file has it (the
- * reference's, for the simulations), else the guessed temperature variable. */
-static int read_input(dsc_ctx_t *ctx, const char *path, const char *var, const char *prefer,
-                      dsc_field_t **out)
-{
-    char guessed[128];
-    if (!var) {
-        int rc = dsc_cli_guess_variable(ctx, path, prefer, guessed, sizeof guessed);
-        if (rc)
-            return rc;
-        var = guessed;
-    }
-    return dsc_io_read(ctx, path, var, NULL, NULL, out);
 }
 
 /* The column label of a file: its name without folder and extension, made unique among the
@@ -373,6 +352,15 @@ static void put_num(FILE *fp, double v)
         fputc(',', fp);
 }
 
+/* A header row: the first columns, then one column per simulation. */
+static void put_header(FILE *fp, const char *first, const pair_t *pairs, size_t n)
+{
+    fputs(first, fp);
+    for (size_t k = 0; k < n; k++)
+        fprintf(fp, ",%s", pairs[k].name);
+    fputc('\n', fp);
+}
+
 static void put_taylor(FILE *fp, const char *name, const char *scale, const dsc_taylor_t *t)
 {
     fprintf(fp, "%s,%s,%zu", name, scale, t->n);
@@ -465,10 +453,7 @@ static int write_histogram(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_f
         dsc_stats_histogram(&bins, refv, nref, ref_counts);
         for (size_t k = 0; k < n; k++)
             dsc_stats_histogram(&bins, series[k + 1], lens[k + 1], pairs[k].counts);
-        fprintf(c.fp, "bin_lo,bin_hi,ref");
-        for (size_t k = 0; k < n; k++)
-            fprintf(c.fp, ",%s", pairs[k].name);
-        fputc('\n', c.fp);
+        put_header(c.fp, "bin_lo,bin_hi,ref", pairs, n);
         for (size_t b = 0; b < bins.nbins; b++) {
             fprintf(c.fp, "%.4f,%.4f,%zu", bins.lo + (double)b * bins.width,
                     bins.lo + (double)(b + 1) * bins.width, ref_counts[b]);
@@ -523,10 +508,7 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a,
          * real-world calendars, so 29 February is slot 60 and 1 March always 61. */
         size_t slots = ref->calendar == DSC_CAL_NOLEAP ? 365
                        : ref->calendar == DSC_CAL_360_DAY ? 360 : 366;
-        fprintf(c.fp, "slot,ref");
-        for (size_t k = 0; k < n; k++)
-            fprintf(c.fp, ",%s", pairs[k].name);
-        fputc('\n', c.fp);
+        put_header(c.fp, "slot,ref", pairs, n);
         for (size_t s = 0; s < slots; s++) {
             fprintf(c.fp, "%zu", s + 1);
             put_num(c.fp, cycle[s]);
@@ -539,10 +521,7 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a,
     if (!rc)
         rc = csv_open(ctx, a->out_dir, "seasons.csv", &c);
     if (!rc) {
-        fprintf(c.fp, "season,ref");
-        for (size_t k = 0; k < n; k++)
-            fprintf(c.fp, ",%s", pairs[k].name);
-        fputc('\n', c.fp);
+        put_header(c.fp, "season,ref", pairs, n);
         for (int s = 0; s < 4; s++) {
             fprintf(c.fp, "%s", dsc_stats_season_name(s));
             put_num(c.fp, seasons[s]);
@@ -563,11 +542,10 @@ static int evaluate_one(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_fiel
                         size_t k, pair_t *pairs)
 {
     dsc_field_t *sim = NULL;
-    char why[256];
-    int rc = read_input(ctx, a->sims[k], a->var, ref->name, &sim);
-    if (!rc && dsc_cli_grids_match(&sim->grid, &ref->grid, why, sizeof why))
-        rc = dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s); put both on one "
-                       "grid first, e.g. with downscale regrid", a->sims[k], a->ref, why);
+    /* Without --var, each simulation's variable is the reference's when it has one. */
+    int rc = dsc_cli_read_input(ctx, a->sims[k], a->var, ref->name, &sim);
+    if (!rc)
+        rc = dsc_cli_require_grid(ctx, a->sims[k], &sim->grid, a->ref, &ref->grid);
     if (!rc && sim->calendar != ref->calendar)
         dsc_log(ctx, DSC_LOG_WARN, "evaluate", "%s: calendar %s against the reference's %s; "
                 "only dates both calendars have are compared", a->sims[k],
@@ -587,7 +565,7 @@ static int run(dsc_ctx_t *ctx, const evaluate_args_t *a)
     pair_t *pairs = dsc_calloc(ctx, a->nsim, sizeof *pairs, "evaluation");
     if (!pairs)
         return DSC_ERR_NOMEM;
-    int rc = read_input(ctx, a->ref, a->ref_var ? a->ref_var : a->var, NULL, &ref);
+    int rc = dsc_cli_read_input(ctx, a->ref, a->ref_var ? a->ref_var : a->var, NULL, &ref);
     for (size_t k = 0; k < a->nsim && !rc; k++)
         rc = evaluate_one(ctx, a, ref, k, pairs);
     if (!rc)
@@ -610,22 +588,9 @@ static int run(dsc_ctx_t *ctx, const evaluate_args_t *a)
 int dsc_cmd_evaluate(int argc, char **argv)
 {
     evaluate_args_t a;
-    int parsed = parse_args(argc, argv, &a);
-    if (parsed > 0) {
-        usage(stdout);
-        return DSC_EXIT_OK;
-    }
-    if (parsed < 0)
-        return DSC_EXIT_USAGE;
-    dsc_ctx_t *ctx = dsc_ctx_create();
-    if (!ctx) {
-        fprintf(stderr, "downscale: out of memory\n");
-        return DSC_EXIT_INTERNAL;
-    }
-    dsc_ctx_set_log(ctx, dsc_cli_log, NULL, a.level);
-    int rc = run(ctx, &a);
-    if (rc)
-        dsc_cli_report(ctx, rc);
-    dsc_ctx_destroy(ctx);
-    return dsc_cli_exit_code(rc);
+    int parsed = parse_args(argc, argv, &a), code;
+    dsc_ctx_t *ctx = dsc_cli_begin(parsed, usage, a.level, &code);
+    if (!ctx)
+        return code;
+    return dsc_cli_finish(ctx, run(ctx, &a), NULL);
 }

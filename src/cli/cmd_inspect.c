@@ -8,6 +8,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
@@ -16,13 +17,15 @@
 static void usage(FILE *fp)
 {
     fputs("usage: downscale inspect [--dates] [--calendar NAME] [--time-units UNITS]\n"
-          "                         [--units UNITS] [--raw-units] [--time-name VAR] FILE [VAR]\n"
+          "                         [--units UNITS] [--raw-units] [--time-name VAR]\n"
+          "                         [--select DIM=INDEX] FILE [VAR]\n"
           "  shows how VAR (default: the first temperature-like variable) of a NetCDF file is\n"
           "  decoded, or why it would be refused (exit status 2)\n"
           "  --dates        list every decoded date, one per line, as `ncdump -t` writes them\n"
           "  --calendar, --time-units, --units, --time-name\n"
           "                 overrides for files whose metadata is not CF, as in a pipeline\n"
-          "  --raw-units    keep the values in the file's units (not a temperature)\n",
+          "  --raw-units    keep the values in the file's units (not a temperature)\n"
+          "  --select       read index INDEX (from 0) of an extra dimension DIM\n",
           fp);
 }
 
@@ -53,8 +56,10 @@ static const char *direction(double first, double last, size_t n)
 static const char *lon_convention(double first, double last)
 {
     double lo = first < last ? first : last, hi = first < last ? last : first;
-    if (hi > 360.0 || lo < -180.0)
-        return "beyond -180..360";
+    if (hi > 360.0)
+        return "past 360";
+    if (lo < -180.0)
+        return "below -180";
     return hi > 180.0 ? "0..360" : "-180..180";
 }
 
@@ -154,6 +159,22 @@ static void print_values(const dsc_io_info_t *in)
     printf("\n");
 }
 
+/* "level=1" into the dimension's name and the index; -1 when it is not that. */
+static int parse_select(const char *text, char *dim, size_t size, size_t *index)
+{
+    const char *eq = strchr(text, '=');
+    char *end;
+    if (!eq || eq == text || (size_t)(eq - text) >= size || eq[1] < '0' || eq[1] > '9')
+        return -1;
+    unsigned long long v = strtoull(eq + 1, &end, 10);
+    if (*end != '\0')
+        return -1;
+    memcpy(dim, text, (size_t)(eq - text));
+    dim[eq - text] = '\0';
+    *index = (size_t)v;
+    return 0;
+}
+
 static void print_dates(const dsc_field_t *f)
 {
     char buf[48];
@@ -166,6 +187,7 @@ static void print_dates(const dsc_field_t *f)
 int dsc_cmd_inspect(int argc, char **argv)
 {
     dsc_read_opts_t opts = {0};
+    char select_dim[64];
     const char *args[2] = {NULL, NULL};
     int nargs = 0, dates = 0;
     for (int i = 1; i < argc; i++) {
@@ -181,6 +203,13 @@ int dsc_cmd_inspect(int argc, char **argv)
             dates = 1;
         } else if (strcmp(a, "--raw-units") == 0) {
             opts.raw_units = 1;
+        } else if (strcmp(a, "--select") == 0 && i + 1 < argc) {
+            if (parse_select(argv[++i], select_dim, sizeof select_dim, &opts.select_index)) {
+                fprintf(stderr, "downscale: error: inspect: --select '%s' is not DIM=INDEX\n",
+                        argv[i]);
+                return DSC_EXIT_USAGE;
+            }
+            opts.select_dim = select_dim;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return DSC_EXIT_OK;

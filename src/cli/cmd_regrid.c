@@ -88,10 +88,8 @@ static int parse_args(int argc, char **argv, regrid_args_t *a)
                 return DSC_EXIT_USAGE;
             }
             i++;
-        } else if (strcmp(o, "--quiet") == 0 || strcmp(o, "-q") == 0) {
-            a->level = DSC_LOG_WARN;
-        } else if (strcmp(o, "--verbose") == 0 || strcmp(o, "-v") == 0) {
-            a->level = DSC_LOG_DEBUG;
+        } else if (dsc_cli_log_option(o, &a->level)) {
+            continue;
         } else if (o[0] == '-' && o[1]) {
             fprintf(stderr, "downscale: regrid: unknown or incomplete option '%s' (see "
                             "downscale regrid --help)\n", o);
@@ -450,15 +448,8 @@ int dsc_cmd_regrid(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? DSC_EXIT_OK : rc;
-    dsc_ctx_t *ctx = dsc_ctx_create();
-    if (!ctx) {
-        fprintf(stderr, "downscale: out of memory\n");
+    dsc_ctx_t *ctx = dsc_cli_context(a.level);
+    if (!ctx)
         return DSC_EXIT_INTERNAL;
-    }
-    dsc_ctx_set_log(ctx, dsc_cli_log, NULL, a.level);
-    rc = run(ctx, &a);
-    if (rc)
-        dsc_cli_report(ctx, rc);
-    dsc_ctx_destroy(ctx);
-    return dsc_cli_exit_code(rc);
+    return dsc_cli_finish(ctx, run(ctx, &a), NULL);
 }

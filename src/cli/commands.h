@@ -2,6 +2,8 @@
 #ifndef DSC_CLI_COMMANDS_H
 #define DSC_CLI_COMMANDS_H
 
+#include <stdio.h>
+
 #include "dsc/core.h"
 #include "dsc/field.h"
 
@@ -22,6 +24,22 @@ void dsc_cli_progress(void *user, const char *what, size_t done, size_t total);
 int dsc_cli_wants_progress(dsc_log_level level);
 /* Prints the context's error as one line, with a hint when one helps. */
 void dsc_cli_report(dsc_ctx_t *ctx, int status);
+/* A context logging to the terminal (dsc_cli_log) at level; NULL, with "out of memory"
+ * printed, when it cannot be made. The caller destroys it (dsc_cli_finish). */
+dsc_ctx_t *dsc_cli_context(dsc_log_level level);
+/* Starts a command after its parse_args, whose result parsed is > 0 for --help (usage is
+ * then printed on stdout), < 0 for a refused command line (already reported), else 0: the
+ * context to run with (dsc_cli_context at level), or NULL with *exit_code the code to
+ * return at once. */
+dsc_ctx_t *dsc_cli_begin(int parsed, void (*usage)(FILE *fp), dsc_log_level level,
+                         int *exit_code);
+/* Ends a command that ran with ctx: reports a failure status as dsc_cli_report does, but
+ * with config_hint (when not NULL) as the hint for a configuration error, destroys ctx and
+ * returns the program's exit code for status. */
+int dsc_cli_finish(dsc_ctx_t *ctx, int status, const char *config_hint);
+/* 1 when arg is --quiet, -q, --verbose or -v, which set *level (warnings only, or debug
+ * messages too); 0 for any other argument. */
+int dsc_cli_log_option(const char *arg, dsc_log_level *level);
 
 /* options.c: small helpers of the correct and evaluate commands. */
 /* The variable of path to read when none is named: prefer (may be NULL) when it is one of
@@ -36,6 +54,17 @@ int dsc_cli_parse_years(const char *text, int *y0, int *y1);
 /* 0 when grids a and b are the same cells (kind, sizes, coordinates within 1e-4 degrees);
  * otherwise -1 with the first difference described in why. */
 int dsc_cli_grids_match(const dsc_grid_t *a, const dsc_grid_t *b, char *why, size_t size);
+/* DSC_OK when grid (of the file path) is ref_grid (of ref_path), else DSC_ERR_USAGE with the
+ * difference and a hint to regrid. */
+int dsc_cli_require_grid(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid,
+                         const char *ref_path, const dsc_grid_t *ref_grid);
+/* Reads var of path into *out (the caller destroys it); without var, the variable named
+ * prefer (may be NULL) when the file has it, else the guess of dsc_cli_guess_variable. */
+int dsc_cli_read_input(dsc_ctx_t *ctx, const char *path, const char *var, const char *prefer,
+                       dsc_field_t **out);
+/* Prints why command refused the option opt: rc -1 is a bad value val, -2 an unknown option
+ * or one without its value. */
+void dsc_cli_option_error(const char *command, const char *opt, const char *val, int rc);
 /* The command line as one string ("downscale correct ..."), for history attributes. */
 void dsc_cli_join_args(int argc, char **argv, char *buf, size_t size);
 

@@ -1,4 +1,4 @@
-/* common.c - logging to the terminal and exit codes. */
+/* common.c - logging to the terminal, the commands' context and exit codes. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -60,10 +60,57 @@ void dsc_cli_log(void *user, dsc_log_level level, const char *module, const char
     fprintf(stderr, "downscale: %s %s: %s\n", names[level], module, message);
 }
 
-void dsc_cli_report(dsc_ctx_t *ctx, int status)
+/* The error line, then for a configuration error a hint on where the settings are told. */
+static void report(dsc_ctx_t *ctx, int status, const char *config_hint)
 {
     const char *msg = dsc_ctx_message(ctx);
     fprintf(stderr, "downscale: error: %s\n", *msg ? msg : dsc_strerror(status));
     if (status == DSC_ERR_CONFIG)
-        fprintf(stderr, "downscale: hint: see pipelines/demo.ini for every setting\n");
+        fprintf(stderr, "downscale: hint: %s\n", config_hint);
+}
+
+void dsc_cli_report(dsc_ctx_t *ctx, int status)
+{
+    report(ctx, status, "see pipelines/demo.ini for every setting");
+}
+
+int dsc_cli_finish(dsc_ctx_t *ctx, int status, const char *config_hint)
+{
+    if (status != DSC_OK && config_hint)
+        report(ctx, status, config_hint);
+    else if (status != DSC_OK)
+        dsc_cli_report(ctx, status);
+    dsc_ctx_destroy(ctx);
+    return dsc_cli_exit_code(status);
+}
+
+dsc_ctx_t *dsc_cli_context(dsc_log_level level)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    if (!ctx) {
+        fprintf(stderr, "downscale: out of memory\n");
+        return NULL;
+    }
+    dsc_ctx_set_log(ctx, dsc_cli_log, NULL, level);
+    return ctx;
+}
+
+dsc_ctx_t *dsc_cli_begin(int parsed, void (*usage)(FILE *fp), dsc_log_level level,
+                         int *exit_code)
+{
+    *exit_code = parsed > 0 ? DSC_EXIT_OK : parsed < 0 ? DSC_EXIT_USAGE : DSC_EXIT_INTERNAL;
+    if (parsed > 0)
+        usage(stdout);
+    return parsed == 0 ? dsc_cli_context(level) : NULL;
+}
+
+int dsc_cli_log_option(const char *arg, dsc_log_level *level)
+{
+    if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
+        *level = DSC_LOG_WARN;
+    else if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0)
+        *level = DSC_LOG_DEBUG;
+    else
+        return 0;
+    return 1;
 }

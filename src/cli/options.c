@@ -1,6 +1,7 @@
 /* options.c - what the correct and evaluate commands share: the variable guessed from a
- * file, numbers and year ranges from the command line, the check that two grids are the
- * same, the command line for history attributes. */
+ * file and the reading of an input, numbers and year ranges from the command line and the
+ * report of a refused option, the check that two grids are the same, the command line for
+ * history attributes. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -29,6 +30,27 @@ int dsc_cli_guess_variable(dsc_ctx_t *ctx, const char *path, const char *prefer,
                        "--var (or --ref-var)", path);
     dsc_io_paths_free(vars, n);
     return rc;
+}
+
+int dsc_cli_read_input(dsc_ctx_t *ctx, const char *path, const char *var, const char *prefer,
+                       dsc_field_t **out)
+{
+    char guessed[128];
+    if (!var) {
+        int rc = dsc_cli_guess_variable(ctx, path, prefer, guessed, sizeof guessed);
+        if (rc)
+            return rc;
+        var = guessed;
+    }
+    return dsc_io_read(ctx, path, var, NULL, NULL, out);
+}
+
+void dsc_cli_option_error(const char *command, const char *opt, const char *val, int rc)
+{
+    if (rc == -1)
+        fprintf(stderr, "downscale: %s: bad value '%s' for %s\n", command, val, opt);
+    else
+        fprintf(stderr, "downscale: %s: unknown or incomplete option '%s'\n", command, opt);
 }
 
 int dsc_cli_parse_int(const char *text, long lo, long hi, long *out)
@@ -106,4 +128,14 @@ int dsc_cli_grids_match(const dsc_grid_t *a, const dsc_grid_t *b, char *why, siz
         coords_match(a->lon, b->lon, nlon, "longitude", why, size))
         return -1;
     return 0;
+}
+
+int dsc_cli_require_grid(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid,
+                         const char *ref_path, const dsc_grid_t *ref_grid)
+{
+    char why[256];
+    if (dsc_cli_grids_match(grid, ref_grid, why, sizeof why) == 0)
+        return DSC_OK;
+    return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s); put both on one "
+                     "grid first, e.g. with downscale regrid", path, ref_path, why);
 }

@@ -11,7 +11,6 @@
 #include "nc_write.h"
 #include "read_internal.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <netcdf.h>
@@ -104,26 +103,6 @@ static int check_write(dsc_ctx_t *ctx, const char *path, const dsc_nn_t *nn,
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: a meta string is not terminated", path);
     if (meta->best_epoch > INT_MAX || meta->epochs_trained > INT_MAX)
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: epoch counts beyond %d", path, INT_MAX);
-    return DSC_OK;
-}
-
-/* The file is made with stdio first: HDF5 hides why a create failed, fopen's errno does
- * not (a missing directory, a read-only disk). */
-static int create_file(dsc_ctx_t *ctx, const char *path, const char *tmp, int *ncid)
-{
-    FILE *probe = fopen(tmp, "wb");
-    int st;
-
-    if (!probe)
-        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot create temporary file %s: %s", path, tmp,
-                         strerror(errno));
-    fclose(probe);
-    st = nc_create(tmp, NC_NETCDF4 | NC_CLOBBER, ncid);
-    if (st != NC_NOERR) {
-        *ncid = -1;
-        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot create temporary file %s: %s", path, tmp,
-                         nc_strerror(st));
-    }
     return DSC_OK;
 }
 
@@ -298,12 +277,8 @@ int dsc_io_nn_write(dsc_ctx_t *ctx, const char *path, const dsc_nn_t *nn,
     rc = snapshot_take(ctx, nn, &s);
     if (rc)
         goto fail;
-    tmp = dsc_io_temp_name(ctx, path);
-    if (!tmp) {
-        rc = dsc_ctx_status(ctx);
-        goto fail;
-    }
-    rc = create_file(ctx, path, tmp, &ncid);
+    /* Not DSC_NC_CLASSIC: the seed needs the enhanced model (see the top of this file). */
+    rc = dsc_io_nc_begin(ctx, path, NC_NETCDF4 | NC_CLOBBER, &tmp, &ncid);
     if (rc)
         goto fail;
 
@@ -332,16 +307,11 @@ int dsc_io_nn_write(dsc_ctx_t *ctx, const char *path, const dsc_nn_t *nn,
     if (v.names >= 0)
         DSC_NC_TRY(put_names(ncid, v.names, meta), "writing input_name");
 
-    int closing = ncid;
-    ncid = -1;
-    DSC_NC_TRY(nc_close(closing), "closing");
-    rc = dsc_io_rename(ctx, tmp, path);
+    rc = dsc_io_nc_commit(ctx, path, tmp, &ncid);
 
 fail:
-    if (ncid >= 0)
-        nc_abort(ncid);
-    if (rc && tmp)
-        remove(tmp);
+    if (rc)
+        dsc_io_nc_discard(ncid, tmp);
     free(tmp);
     snapshot_free(&s);
     return rc;

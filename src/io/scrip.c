@@ -335,11 +335,7 @@ int dsc_io_weights_write(dsc_ctx_t *ctx, const char *path, const dsc_regrid_weig
         (rc = describe(ctx, path, "target", dst, dst_edges, dsc_regrid_weights_ndst(w), &d)) ||
         (rc = links_make(ctx, path, w, &l)))
         goto fail;
-    if (!(tmp = dsc_io_temp_name(ctx, path))) {
-        rc = dsc_ctx_status(ctx);
-        goto fail;
-    }
-    if ((rc = dsc_io_nc_create(ctx, path, tmp, &ncid)))
+    if ((rc = dsc_io_nc_begin(ctx, path, DSC_NC_CLASSIC, &tmp, &ncid)))
         goto fail;
 
     DSC_NC_TRY(def_grid(ncid, "src_grid", &s, &vs), "defining the source grid");
@@ -365,15 +361,10 @@ int dsc_io_weights_write(dsc_ctx_t *ctx, const char *path, const dsc_regrid_weig
         DSC_NC_TRY(nc_put_vara_double(ncid, v_matrix, start, count, l.weight),
                    "writing remap_matrix");
     }
-    int closing = ncid;
-    ncid = -1;
-    DSC_NC_TRY(nc_close(closing), "closing");
-    rc = dsc_io_rename(ctx, tmp, path);
+    rc = dsc_io_nc_commit(ctx, path, tmp, &ncid);
 fail:
-    if (ncid >= 0)
-        nc_abort(ncid);
-    if (rc != DSC_OK && tmp)
-        remove(tmp);
+    if (rc != DSC_OK)
+        dsc_io_nc_discard(ncid, tmp);
     free(tmp);
     scrip_grid_free(&s);
     scrip_grid_free(&d);

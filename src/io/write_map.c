@@ -6,23 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A 1-D coordinate variable with CF attributes; axis lets tools such as CDO and Panoply pick
- * the axes without guessing from the names. */
-static int def_axis(int ncid, const char *name, int dim, const char *standard_name,
-                    const char *units, const char *axis, int *varid)
-{
-    int st = nc_def_var(ncid, name, NC_DOUBLE, 1, &dim, varid);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "standard_name", standard_name);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "long_name", standard_name);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "units", units);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "axis", axis);
-    return st;
-}
-
 static int check_map(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid, const double *values,
                      const char *name)
 {
@@ -40,7 +23,8 @@ int dsc_io_write_map_nc(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid
                         const double *values, const char *name, const char *long_name,
                         const char *units, const char *period, const dsc_nc_meta_t *meta)
 {
-    int ncid = -1, dim_lat, dim_lon, var_lat, var_lon, var;
+    int ncid = -1, var;
+    dsc_nc_grid_t id;
     char *tmp = NULL;
     float *buf = NULL;
     int rc = check_map(ctx, path, grid, values, name);
@@ -49,24 +33,14 @@ int dsc_io_write_map_nc(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid
     char what[160];
     snprintf(what, sizeof what, "defining variable %s", name);
 
-    tmp = dsc_io_temp_name(ctx, path);
-    buf = tmp ? dsc_io_nc_to_float(ctx, values, grid->nlat * grid->nlon, path) : NULL;
-    if (!buf) {
-        rc = dsc_ctx_status(ctx);
+    buf = dsc_io_nc_to_float(ctx, values, grid->nlat * grid->nlon, path);
+    if (!buf)
+        return DSC_ERR_NOMEM;
+    if ((rc = dsc_io_nc_begin(ctx, path, DSC_NC_CLASSIC, &tmp, &ncid)) != DSC_OK ||
+        (rc = dsc_io_nc_def_grid(ctx, path, ncid, grid, &id)) != DSC_OK)
         goto fail;
-    }
 
-    rc = dsc_io_nc_create(ctx, path, tmp, &ncid);
-    if (rc != DSC_OK)
-        goto fail;
-    DSC_NC_TRY(nc_def_dim(ncid, "lat", grid->nlat, &dim_lat), "defining dimension lat");
-    DSC_NC_TRY(nc_def_dim(ncid, "lon", grid->nlon, &dim_lon), "defining dimension lon");
-    DSC_NC_TRY(def_axis(ncid, "lat", dim_lat, "latitude", "degrees_north", "Y", &var_lat),
-               "defining variable lat");
-    DSC_NC_TRY(def_axis(ncid, "lon", dim_lon, "longitude", "degrees_east", "X", &var_lon),
-               "defining variable lon");
-
-    int dims[2] = {dim_lat, dim_lon};
+    int dims[2] = {id.dim_a, id.dim_b};
     DSC_NC_TRY(dsc_io_nc_def_float(ncid, name, 2, dims, units, long_name, &var), what);
     /* cell_methods says in CF's grammar that the value is a time mean; the period is a free
      * label such as "2041-2070" and goes into an attribute of its own, because the CF way
@@ -76,21 +50,15 @@ int dsc_io_write_map_nc(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid
     DSC_NC_TRY(dsc_io_nc_put_meta(ncid, meta), "writing global attributes");
     DSC_NC_TRY(nc_enddef(ncid), "ending define mode");
 
-    DSC_NC_TRY(nc_put_var_double(ncid, var_lat, grid->lat), "writing lat");
-    DSC_NC_TRY(nc_put_var_double(ncid, var_lon, grid->lon), "writing lon");
+    DSC_NC_TRY(nc_put_var_double(ncid, id.var_lat, grid->lat), "writing lat");
+    DSC_NC_TRY(nc_put_var_double(ncid, id.var_lon, grid->lon), "writing lon");
     snprintf(what, sizeof what, "writing variable %s", name);
     DSC_NC_TRY(nc_put_var_float(ncid, var, buf), what);
-
-    int closing = ncid;
-    ncid = -1;
-    DSC_NC_TRY(nc_close(closing), "closing");
-    rc = dsc_io_rename(ctx, tmp, path);
+    rc = dsc_io_nc_commit(ctx, path, tmp, &ncid);
 
 fail:
-    if (ncid >= 0)
-        nc_abort(ncid);
-    if (rc != DSC_OK && tmp)
-        remove(tmp);
+    if (rc != DSC_OK)
+        dsc_io_nc_discard(ncid, tmp);
     free(tmp);
     free(buf);
     return rc;

@@ -36,19 +36,9 @@ static int check_series(dsc_ctx_t *ctx, const char *path, dsc_calendar_t cal,
         return dsc_error(ctx, DSC_ERR_USAGE, "(empty path): no output file name given");
     if (ntime == 0 || !dates)
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: a series file needs at least one date", path);
-
-    /* CF wants a strictly monotonic time coordinate; a repeated or misplaced date is a bug
-     * upstream that would otherwise surface much later in some reader. */
-    for (size_t t = 0; t < ntime; t++) {
-        char buf[32];
-        dsc_date_format(dates[t], buf, sizeof buf);
-        if (!dsc_date_valid(cal, dates[t]))
-            return dsc_error(ctx, DSC_ERR_USAGE, "%s: time step %zu (%s) is not a %s date", path, t,
-                             buf, dsc_calendar_name(cal));
-        if (t > 0 && dsc_date_compare(dates[t - 1], dates[t]) >= 0)
-            return dsc_error(ctx, DSC_ERR_USAGE,
-                             "%s: time step %zu (%s) is not after the one before", path, t, buf);
-    }
+    int rc = dsc_io_nc_check_dates(ctx, path, cal, dates, ntime);
+    if (rc != DSC_OK)
+        return rc;
     for (size_t s = 0; s < nscenario; s++)
         if (!scenarios || !scenarios[s] || !*scenarios[s])
             return dsc_error(ctx, DSC_ERR_USAGE, "%s: scenario %zu has no name", path, s);
@@ -85,19 +75,12 @@ static int def_double_scalar(int ncid, const char *name, const char *standard_na
 }
 
 static int def_coords(dsc_ctx_t *ctx, const char *path, series_file_t *f, dsc_calendar_t cal,
-                      const char *time_units, size_t ntime, size_t nscenario, size_t nchar)
+                      dsc_date_t first, size_t ntime, size_t nscenario, size_t nchar)
 {
-    int rc = DSC_OK;
     int ncid = f->ncid;
-
-    DSC_NC_TRY(nc_def_dim(ncid, "time", ntime, &f->dim_time), "defining dimension time");
-    DSC_NC_TRY(nc_def_var(ncid, "time", NC_DOUBLE, 1, &f->dim_time, &f->var_time),
-               "defining variable time");
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, f->var_time, "standard_name", "time"), "time");
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, f->var_time, "long_name", "time"), "time");
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, f->var_time, "units", time_units), "time");
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, f->var_time, "calendar", dsc_calendar_name(cal)), "time");
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, f->var_time, "axis", "T"), "time");
+    int rc = dsc_io_nc_def_time(ctx, path, ncid, cal, first, ntime, &f->dim_time, &f->var_time);
+    if (rc != DSC_OK)
+        return rc;
 
     if (nscenario > 0) {
         DSC_NC_TRY(nc_def_dim(ncid, "scenario", nscenario, &f->dim_scenario),
@@ -148,18 +131,12 @@ static int put_coords(dsc_ctx_t *ctx, const char *path, const series_file_t *f, 
                       const dsc_date_t *dates, size_t ntime, const char *const *scenarios,
                       size_t nscenario, size_t nchar, double lat, double lon)
 {
-    int rc = DSC_OK;
-    double *time = dsc_malloc(ctx, ntime * sizeof *time, path);
+    int rc = dsc_io_nc_put_time(ctx, path, f->ncid, f->var_time, cal, dates, ntime);
+    if (rc != DSC_OK)
+        return rc;
     char *names = dsc_calloc(ctx, nscenario * nchar + 1, 1, path);
-    if (!time || !names) {
-        rc = DSC_ERR_NOMEM;
-        goto fail;
-    }
-
-    dsc_time_units_t units = {86400.0, {dates[0].year, 1, 1, 0.0}};
-    for (size_t t = 0; t < ntime; t++)
-        time[t] = dsc_time_encode(cal, &units, dates[t]);
-    DSC_NC_TRY(nc_put_var_double(f->ncid, f->var_time, time), "writing time");
+    if (!names)
+        return DSC_ERR_NOMEM;
 
     /* Names shorter than nchar are padded with NULs, which every reader takes as the end. */
     if (nscenario > 0) {
@@ -170,7 +147,6 @@ static int put_coords(dsc_ctx_t *ctx, const char *path, const series_file_t *f, 
     DSC_NC_TRY(nc_put_var_double(f->ncid, f->var_lat, &lat), "writing lat");
     DSC_NC_TRY(nc_put_var_double(f->ncid, f->var_lon, &lon), "writing lon");
 fail:
-    free(time);
     free(names);
     return rc;
 }
@@ -211,24 +187,12 @@ int dsc_io_write_series_nc(dsc_ctx_t *ctx, const char *path, dsc_calendar_t cal,
         return rc;
     size_t nchar = longest_name(scenarios, nscenario);
 
-    /* The time axis counts days from 1 January of the first year, so offsets stay small
-     * and a reader can check the first value at a glance. */
-    char reference[32], time_units[48];
-    dsc_date_t first = {dates[0].year, 1, 1, 0.0};
-    dsc_date_format(first, reference, sizeof reference);
-    snprintf(time_units, sizeof time_units, "days since %s", reference);
-
-    tmp = dsc_io_temp_name(ctx, path);
     f.var_ids = dsc_calloc(ctx, nvars ? nvars : 1, sizeof *f.var_ids, path);
-    if (!tmp || !f.var_ids) {
-        rc = dsc_ctx_status(ctx);
-        goto fail;
-    }
-
-    rc = dsc_io_nc_create(ctx, path, tmp, &f.ncid);
-    if (rc != DSC_OK)
-        goto fail;
-    rc = def_coords(ctx, path, &f, cal, time_units, ntime, nscenario, nchar);
+    if (!f.var_ids)
+        return DSC_ERR_NOMEM;
+    rc = dsc_io_nc_begin(ctx, path, DSC_NC_CLASSIC, &tmp, &f.ncid);
+    if (rc == DSC_OK)
+        rc = def_coords(ctx, path, &f, cal, dates[0], ntime, nscenario, nchar);
     if (rc == DSC_OK)
         rc = def_vars(ctx, path, &f, vars, nvars);
     if (rc != DSC_OK)
@@ -239,19 +203,12 @@ int dsc_io_write_series_nc(dsc_ctx_t *ctx, const char *path, dsc_calendar_t cal,
     rc = put_coords(ctx, path, &f, cal, dates, ntime, scenarios, nscenario, nchar, lat, lon);
     if (rc == DSC_OK)
         rc = put_vars(ctx, path, &f, ntime, nscenario, vars, nvars);
-    if (rc != DSC_OK)
-        goto fail;
-
-    int ncid = f.ncid;
-    f.ncid = -1;
-    DSC_NC_TRY(nc_close(ncid), "closing");
-    rc = dsc_io_rename(ctx, tmp, path);
+    if (rc == DSC_OK)
+        rc = dsc_io_nc_commit(ctx, path, tmp, &f.ncid);
 
 fail:
-    if (f.ncid >= 0)
-        nc_abort(f.ncid);
-    if (rc != DSC_OK && tmp)
-        remove(tmp);
+    if (rc != DSC_OK)
+        dsc_io_nc_discard(f.ncid, tmp);
     free(tmp);
     free(f.var_ids);
     return rc;

@@ -40,75 +40,8 @@ struct dsc_io_writer {
     size_t buf_len;
 };
 
-static int def_coord(int ncid, const char *name, int dim, const char *standard_name,
-                     const char *units, const char *axis, int *varid)
-{
-    int st = nc_def_var(ncid, name, NC_DOUBLE, 1, &dim, varid);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "standard_name", standard_name);
-    if (st == NC_NOERR && axis)
-        st = dsc_io_nc_put_text(ncid, *varid, "long_name", standard_name);
-    if (st == NC_NOERR)
-        st = dsc_io_nc_put_text(ncid, *varid, "units", units);
-    if (st == NC_NOERR && axis)
-        st = dsc_io_nc_put_text(ncid, *varid, "axis", axis);
-    return st;
-}
-
-static size_t longest_name(const dsc_grid_t *g)
-{
-    size_t n = 0;
-    for (size_t i = 0; g->names && i < g->nlat; i++)
-        if (g->names[i] && strlen(g->names[i]) > n)
-            n = strlen(g->names[i]);
-    return n;
-}
-
-/* Ids of the grid part while defining. */
-typedef struct {
-    int dim_a, dim_b, var_lat, var_lon, var_names;
-    size_t nchar;
-} grid_ids_t;
-
-static int def_grid(dsc_ctx_t *ctx, const char *path, int ncid, const dsc_grid_t *g,
-                    grid_ids_t *id)
-{
-    int rc = DSC_OK;
-    if (g->kind == DSC_GRID_RECTILINEAR) {
-        DSC_NC_TRY(nc_def_dim(ncid, "lat", g->nlat, &id->dim_a), "defining dimension lat");
-        DSC_NC_TRY(nc_def_dim(ncid, "lon", g->nlon, &id->dim_b), "defining dimension lon");
-        DSC_NC_TRY(def_coord(ncid, "lat", id->dim_a, "latitude", "degrees_north", "Y",
-                             &id->var_lat), "defining variable lat");
-        DSC_NC_TRY(def_coord(ncid, "lon", id->dim_b, "longitude", "degrees_east", "X",
-                             &id->var_lon), "defining variable lon");
-        return DSC_OK;
-    }
-    /* Points: lat and lon are auxiliary coordinates without axis, as CF wants. */
-    DSC_NC_TRY(nc_def_dim(ncid, "site", g->nlat, &id->dim_a), "defining dimension site");
-    DSC_NC_TRY(def_coord(ncid, "lat", id->dim_a, "latitude", "degrees_north", NULL,
-                         &id->var_lat), "defining variable lat");
-    DSC_NC_TRY(def_coord(ncid, "lon", id->dim_a, "longitude", "degrees_east", NULL,
-                         &id->var_lon), "defining variable lon");
-    id->nchar = longest_name(g);
-    if (id->nchar > 0) {
-        int dim_nchar;
-        DSC_NC_TRY(nc_def_dim(ncid, "nchar", id->nchar, &dim_nchar), "defining nchar");
-        int dims[2] = {id->dim_a, dim_nchar};
-        DSC_NC_TRY(nc_def_var(ncid, "site_name", NC_CHAR, 2, dims, &id->var_names),
-                   "defining variable site_name");
-        DSC_NC_TRY(dsc_io_nc_put_text(ncid, id->var_names, "cf_role", "timeseries_id"),
-                   "site_name");
-        DSC_NC_TRY(dsc_io_nc_put_text(ncid, id->var_names, "long_name", "site name"),
-                   "site_name");
-    }
-    DSC_NC_TRY(dsc_io_nc_put_text(ncid, NC_GLOBAL, "featureType", "timeSeries"),
-               "writing global attributes");
-fail:
-    return rc;
-}
-
 static int def_variable(dsc_ctx_t *ctx, const char *path, dsc_io_writer_t *w, int dim_time,
-                        const grid_ids_t *id, const dsc_io_writer_opts_t *o)
+                        const dsc_nc_grid_t *id, const dsc_io_writer_opts_t *o)
 {
     int rc = DSC_OK, ncid = w->ncid;
     int dims[3] = {dim_time, id->dim_a, id->dim_b};
@@ -140,8 +73,7 @@ static int def_variable(dsc_ctx_t *ctx, const char *path, dsc_io_writer_t *w, in
     if (o->units && *o->units)
         DSC_NC_TRY(dsc_io_nc_put_text(ncid, w->var, "units", o->units), what);
     if (!w->rect)
-        DSC_NC_TRY(dsc_io_nc_put_text(ncid, w->var, "coordinates",
-                                      id->nchar ? "lat lon site_name" : "lat lon"), what);
+        DSC_NC_TRY(dsc_io_nc_put_point_coords(ncid, w->var, id), what);
 fail:
     return rc;
 }
@@ -150,11 +82,10 @@ fail:
  * than a turn, so a grid crossing 180 (or a 0..360 grid held as -180..180) stays monotonic,
  * as CF coordinate variables must be. */
 static int put_grid(dsc_ctx_t *ctx, const char *path, int ncid, const dsc_grid_t *g,
-                    const grid_ids_t *id)
+                    const dsc_nc_grid_t *id)
 {
     int rc = DSC_OK;
     double *lon = dsc_malloc(ctx, g->nlon * sizeof *lon, "output longitudes");
-    char *names = NULL;
     if (!lon)
         return DSC_ERR_NOMEM;
     if (g->kind == DSC_GRID_RECTILINEAR) {
@@ -168,20 +99,9 @@ static int put_grid(dsc_ctx_t *ctx, const char *path, int ncid, const dsc_grid_t
         DSC_NC_TRY(nc_put_var_double(ncid, id->var_lon, g->lon), "writing lon");
     }
     DSC_NC_TRY(nc_put_var_double(ncid, id->var_lat, g->lat), "writing lat");
-    if (id->nchar) {
-        names = dsc_calloc(ctx, g->nlat * id->nchar + 1, 1, "site names");
-        if (!names) {
-            rc = DSC_ERR_NOMEM;
-            goto fail;
-        }
-        for (size_t i = 0; i < g->nlat; i++)
-            if (g->names[i])
-                memcpy(names + i * id->nchar, g->names[i], strlen(g->names[i]));
-        DSC_NC_TRY(nc_put_var_text(ncid, id->var_names, names), "writing site_name");
-    }
+    rc = dsc_io_nc_put_names(ctx, path, ncid, g, id);
 fail:
     free(lon);
-    free(names);
     return rc;
 }
 
@@ -201,18 +121,18 @@ static int define_file(dsc_ctx_t *ctx, dsc_io_writer_t *w, const dsc_grid_t *g,
                        const dsc_io_writer_opts_t *o)
 {
     const char *path = w->path;
-    grid_ids_t id = {.dim_b = -1, .var_names = -1};
+    dsc_nc_grid_t id;
     int rc = DSC_OK, dim_time;
 
     DSC_NC_TRY(nc_def_dim(w->ncid, "time", NC_UNLIMITED, &dim_time), "defining time");
-    DSC_NC_TRY(def_coord(w->ncid, "time", dim_time, "time", NULL, "T", &w->var_time),
+    DSC_NC_TRY(dsc_io_nc_def_coord(w->ncid, "time", dim_time, "time", NULL, "T", &w->var_time),
                "defining variable time");
     DSC_NC_TRY(dsc_io_nc_put_text(w->ncid, w->var_time, "calendar",
                                   dsc_calendar_name(w->calendar)), "defining time");
     if (o->time_units)
         DSC_NC_TRY(dsc_io_nc_put_text(w->ncid, w->var_time, "units", o->time_units),
                    "defining time");
-    if ((rc = def_grid(ctx, path, w->ncid, g, &id)) ||
+    if ((rc = dsc_io_nc_def_grid(ctx, path, w->ncid, g, &id)) ||
         (rc = def_variable(ctx, path, w, dim_time, &id, o)))
         return rc;
     DSC_NC_TRY(dsc_io_nc_put_meta(w->ncid, o->meta), "writing global attributes");
@@ -248,11 +168,11 @@ int dsc_io_writer_create(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *gri
         }
         w->have_units = 1;
     }
-    if (!(w->path = dsc_strdup(ctx, path)) || !(w->tmp = dsc_io_temp_name(ctx, path))) {
+    if (!(w->path = dsc_strdup(ctx, path))) {
         rc = dsc_ctx_status(ctx);
         goto fail;
     }
-    if ((rc = dsc_io_nc_create(ctx, path, w->tmp, &w->ncid)) ||
+    if ((rc = dsc_io_nc_begin(ctx, path, DSC_NC_CLASSIC, &w->tmp, &w->ncid)) ||
         (rc = define_file(ctx, w, grid, opts)))
         goto fail;
     *out = w;
@@ -283,11 +203,9 @@ static int check_dates(dsc_ctx_t *ctx, dsc_io_writer_t *w, const dsc_date_t *dat
 static int fix_units(dsc_ctx_t *ctx, dsc_io_writer_t *w, dsc_date_t first)
 {
     const char *path = w->path;
-    char text[64], ref[32];
+    char text[64];
     int rc = DSC_OK;
-    dsc_date_format((dsc_date_t){first.year, 1, 1, 0.0}, ref, sizeof ref);
-    snprintf(text, sizeof text, "days since %s", ref);
-    w->time_units = (dsc_time_units_t){86400.0, {first.year, 1, 1, 0.0}};
+    dsc_io_nc_days_since(first, text, sizeof text, &w->time_units);
     w->have_units = 1;
     DSC_NC_TRY(nc_redef(w->ncid), "writing time units");
     DSC_NC_TRY(dsc_io_nc_put_text(w->ncid, w->var_time, "units", text), "writing time units");
@@ -350,15 +268,11 @@ fail:
 
 int dsc_io_writer_commit(dsc_ctx_t *ctx, dsc_io_writer_t *w)
 {
-    const char *path = w->path;
-    int rc = DSC_OK;
-    int closing = w->ncid;
-    w->ncid = -1;
-    DSC_NC_TRY(nc_close(closing), "closing");
-    rc = dsc_io_rename(ctx, w->tmp, path);
-    free(w->tmp);
-    w->tmp = NULL;
-fail:
+    int rc = dsc_io_nc_commit(ctx, w->path, w->tmp, &w->ncid);
+    if (rc == DSC_OK) {
+        free(w->tmp);
+        w->tmp = NULL;
+    }
     dsc_io_writer_abort(w);
     return rc;
 }
@@ -367,10 +281,7 @@ void dsc_io_writer_abort(dsc_io_writer_t *w)
 {
     if (!w)
         return;
-    if (w->ncid >= 0)
-        nc_abort(w->ncid);
-    if (w->tmp)
-        remove(w->tmp);
+    dsc_io_nc_discard(w->ncid, w->tmp);
     free(w->tmp);
     free(w->path);
     free(w->buf);

@@ -180,14 +180,10 @@ int dsc_plot_histogram(dsc_ctx_t *ctx, const char *path, const char *title, cons
     if (rc)
         goto fail;
 
-    double top = plot_title(&cv, title);
-    double margin = plot_px(&cv, 12);
     plot_legend_spot_t spot;
-    double x1 = cv.width - margin, y1 = cv.height - margin;
-    plot_frame_layout(&cv, &f, &spec, margin, top, x1, y1);
-    plot_mask_init(mask, &f);
+    plot_box_t box = plot_chart_layout(&cv, title, &f, &spec, mask);
     mark_data(mask, &f, bins, density, nseries);
-    plot_legend_place(&cv, &f, &spec, keys, nseries, mask, margin, top, x1, y1, &spot);
+    plot_legend_place(&cv, &f, &spec, keys, nseries, mask, &box, &spot);
 
     plot_frame_grid(&cv, &f);
     cairo_save(cv.cr);

@@ -205,9 +205,19 @@ int plot_legend_corner(const plot_mask_t *m, double w, double h, double pad, dou
     return -1;
 }
 
+plot_box_t plot_chart_layout(plot_canvas_t *cv, const char *title, plot_frame_t *f,
+                             const plot_axes_spec_t *spec, plot_mask_t *mask)
+{
+    double top = plot_title(cv, title), margin = plot_px(cv, 12);
+    plot_box_t box = {margin, top, cv->width - margin, cv->height - margin};
+    plot_frame_layout(cv, f, spec, box.x0, box.y0, box.x1, box.y1);
+    plot_mask_init(mask, f);
+    return box;
+}
+
 int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec,
-                      const plot_key_t *keys, size_t n, const plot_mask_t *mask, double x0,
-                      double y0, double x1, double y1, plot_legend_spot_t *spot)
+                      const plot_key_t *keys, size_t n, const plot_mask_t *mask,
+                      const plot_box_t *box, plot_legend_spot_t *spot)
 {
     double w, h;
 
@@ -223,8 +233,8 @@ int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t
     spot->boxed = 0;
     spot->max_width = f->w;
     plot_legend_measure(cv, keys, n, spot->max_width, &w, &h);
-    plot_frame_layout(cv, f, spec, x0, y0 + h, x1, y1);
+    plot_frame_layout(cv, f, spec, box->x0, box->y0 + h, box->x1, box->y1);
     spot->x = f->x + (f->w - w) / 2;
-    spot->y = y0 - plot_px(cv, 4);
+    spot->y = box->y0 - plot_px(cv, 4);
     return 0;
 }

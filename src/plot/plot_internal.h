@@ -188,12 +188,23 @@ typedef struct {
     int boxed;        /* inside the frame, on a box */
 } plot_legend_spot_t;
 
-/* Places a legend for a frame laid out in the box (x0, y0)-(x1, y1), with mask recording
- * the data drawn in it: in a free corner (returns 1), or else in rows above the frame, which
- * is laid out again lower down (returns 0). */
+/* The box (x0, y0)-(x1, y1) a chart's frame is laid out in, device units. */
+typedef struct {
+    double x0, y0, x1, y1;
+} plot_box_t;
+
+/* Starts a chart with a legend: draws the title, lays out f for spec in the box below it
+ * (a margin of 12 units from the canvas edges), which it returns, and starts mask empty
+ * over the frame, for the caller to mark its data before plot_legend_place. */
+plot_box_t plot_chart_layout(plot_canvas_t *cv, const char *title, plot_frame_t *f,
+                             const plot_axes_spec_t *spec, plot_mask_t *mask);
+
+/* Places a legend for a frame laid out in box, with mask recording the data drawn in it:
+ * in a free corner (returns 1), or else in rows above the frame, which is laid out again
+ * lower down (returns 0). */
 int plot_legend_place(plot_canvas_t *cv, plot_frame_t *f, const plot_axes_spec_t *spec,
-                      const plot_key_t *keys, size_t n, const plot_mask_t *mask, double x0,
-                      double y0, double x1, double y1, plot_legend_spot_t *spot);
+                      const plot_key_t *keys, size_t n, const plot_mask_t *mask,
+                      const plot_box_t *box, plot_legend_spot_t *spot);
 
 /* ---- palette.c ----------------------------------------------------------------------- */
 

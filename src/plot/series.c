@@ -238,14 +238,10 @@ int plot_xy_draw(dsc_ctx_t *ctx, const char *path, const char *title, const char
         goto fail;
     }
 
-    double top = plot_title(&cv, title);
-    double margin = plot_px(&cv, 12);
     plot_legend_spot_t spot;
-    double x1 = cv.width - margin, y1 = cv.height - margin;
-    plot_frame_layout(&cv, &f, &spec, margin, top, x1, y1);
-    plot_mask_init(mask, &f);
+    plot_box_t box = plot_chart_layout(&cv, title, &f, &spec, mask);
     mark_data(mask, &f, lines, nlines, ylog);
-    plot_legend_place(&cv, &f, &spec, keys, nlines, mask, margin, top, x1, y1, &spot);
+    plot_legend_place(&cv, &f, &spec, keys, nlines, mask, &box, &spot);
     /* A date axis ticked in months reads as dates, not years (same height either way). */
     if (xkind == PLOT_AXIS_YEARS && !xlabel)
         spec.xlabel = f.xa.months > 0 ? "Date" : "Year";

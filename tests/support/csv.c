@@ -1,6 +1,7 @@
 /* csv.c - a small reader for the CSV files the pipeline writes (tests only). */
 #include "support/csv.h"
 
+#include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,15 @@ test_csv_t *test_csv_read(const char *path)
     }
     free(line);
     fclose(fp);
+    return csv;
+}
+
+test_csv_t *test_csv_read_in(const char *dir, const char *rel)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    test_csv_t *csv = test_csv_read(path);
+    cr_assert_not_null(csv, "missing output %s", path);
     return csv;
 }
 

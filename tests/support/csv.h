@@ -12,6 +12,8 @@ typedef struct {
 
 /* Reads path; NULL when it cannot be read. */
 test_csv_t *test_csv_read(const char *path);
+/* Reads dir/rel; the calling test fails when it cannot be read. */
+test_csv_t *test_csv_read_in(const char *dir, const char *rel);
 void test_csv_free(test_csv_t *csv);
 /* Index of a column, or -1. */
 int test_csv_col(const test_csv_t *csv, const char *name);
