@@ -75,3 +75,26 @@ Test(sha256, known_vectors)
     dsc_sha256_final(&s, hex);
     cr_assert_str_eq(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
+
+Test(features, pairing_by_year_fraction_spreads_the_spare_days)
+{
+    /* A 360_day model year against a standard common year (365 days): model day k takes
+     * observed day floor((k - 0.5) * 365 / 360) + 1. Day 1 -> 1 Jan, day 36 -> day
+     * floor(35.5 * 1.01389) + 1 = 36 (5 Feb), day 37 -> floor(36.5 * 1.01389) + 1 = 38
+     * (7 Feb: 6 Feb is the first spare day), day 360 -> floor(359.5 * 1.01389) + 1 = 365. */
+    dsc_date_t md[4] = {{2001, 1, 1, 0}, {2001, 2, 6, 0}, {2001, 2, 7, 0}, {2001, 12, 30, 0}};
+    dsc_date_t od[365];
+    double obs[365], target[4];
+    for (int i = 0; i < 365; i++) {
+        od[i] = dsc_date_from_days(DSC_CAL_STANDARD,
+                                   dsc_date_to_days(DSC_CAL_STANDARD,
+                                                    (dsc_date_t){2001, 1, 1, 0}) + i);
+        obs[i] = i + 1; /* the observed day of year */
+    }
+    dsc_features_pair_by_year_fraction(md, DSC_CAL_360_DAY, 4, od, DSC_CAL_STANDARD, obs, 1,
+                                       365, target);
+    cr_assert_float_eq(target[0], 1, 1e-12);
+    cr_assert_float_eq(target[1], 36, 1e-12);
+    cr_assert_float_eq(target[2], 38, 1e-12);
+    cr_assert_float_eq(target[3], 365, 1e-12);
+}

@@ -30,6 +30,16 @@ void dsc_features_fill(const dsc_features_column_t *cols, size_t ncols,
 void dsc_features_pair_by_date(const dsc_date_t *mdates, size_t nm, const dsc_date_t *odates,
                                const double *obs, size_t ostride, size_t no, double *target);
 
+/* Targets paired by position in the year (the calendar alignment "year_fraction"): model
+ * day k of a year of L_m days (calendar mcal) takes the observed day
+ * floor((k - 0.5) L_o / L_m) + 1 of the same year of L_o days (calendar ocal), NaN when the
+ * observations lack it. For a 360_day model against standard observations every model day
+ * gets an observation and the 5 or 6 unused observed days are spread over the year. */
+void dsc_features_pair_by_year_fraction(const dsc_date_t *mdates, dsc_calendar_t mcal,
+                                        size_t nm, const dsc_date_t *odates,
+                                        dsc_calendar_t ocal, const double *obs,
+                                        size_t ostride, size_t no, double *target);
+
 /* Targets paired by rank: within each calendar month of the years [y0, y1], the model day
  * whose value has rank r among that month's n_m model values gets the observed quantile at
  * probability (r + 0.5) / n_m of that month's observed values (linear interpolation between

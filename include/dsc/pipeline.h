@@ -41,6 +41,26 @@ typedef struct {
     int y0, y1; /* inclusive years; y0 == 0 when unset */
 } dsc_period_t;
 
+/* Overrides for an input whose metadata is not CF (e.g. calendar "365_days"); "" = the
+ * file's own. Keys <source>_calendar, <source>_time_units, <source>_units for the sources
+ * gcm, obs and obs2. */
+typedef struct {
+    char calendar[32];
+    char time_units[64];
+    char units[32];
+} dsc_input_overrides_t;
+
+/* How observed days are matched with the days of a model calendar. */
+typedef enum {
+    DSC_ALIGN_MONTH_DAY = 0,  /* same month and day; observed days the model calendar lacks
+                                 (29 February against noleap, the 31st against 360_day) are
+                                 dropped */
+    DSC_ALIGN_YEAR_FRACTION   /* the model's day k of a year of L_m days takes the observed
+                                 day floor((k - 0.5) L_obs / L_m) + 1 of the same year: every
+                                 model day has an observation and the days left over are
+                                 spread over the year (for 360_day models) */
+} dsc_calendar_alignment;
+
 /* One region of a pipeline with its inputs and periods. Paths are templates relative to the
  * data root, with {var}, {model}, {scenario} substituted and shell globs allowed. */
 typedef struct {
@@ -61,7 +81,10 @@ typedef struct {
     char obs2[DSC_PATH_MAX];         /* optional second observation source */
     char obs2_label[32];
     char obs2_var[DSC_MAX_LIST][64];
-    char gcm_calendar[32];           /* calendar override for non-CF model files, or "" */
+    dsc_input_overrides_t gcm_over;  /* metadata overrides of each source */
+    dsc_input_overrides_t obs_over;
+    dsc_input_overrides_t obs2_over;
+    dsc_calendar_alignment alignment; /* calendar_alignment = month_day | year_fraction */
     dsc_period_t train, valid, future, base, late; /* base/late: map periods (1990s, 2090s) */
     dsc_pairing pairing;
     double min_coverage;             /* fraction of a year's days needed to train on it */

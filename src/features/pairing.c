@@ -21,6 +21,38 @@ void dsc_features_pair_by_date(const dsc_date_t *mdates, size_t nm, const dsc_da
     }
 }
 
+/* Index of date d in sorted dates, or n when absent. */
+static size_t find_date(const dsc_date_t *dates, size_t n, dsc_date_t d)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (dsc_date_compare(dates[mid], d) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && dsc_date_compare(dates[lo], d) == 0 ? lo : n;
+}
+
+void dsc_features_pair_by_year_fraction(const dsc_date_t *mdates, dsc_calendar_t mcal,
+                                        size_t nm, const dsc_date_t *odates,
+                                        dsc_calendar_t ocal, const double *obs,
+                                        size_t ostride, size_t no, double *target)
+{
+    for (size_t t = 0; t < nm; t++) {
+        int y = mdates[t].year;
+        double lm = dsc_calendar_days_in_year(mcal, y);
+        double lo = dsc_calendar_days_in_year(ocal, y);
+        int k = dsc_date_doy(mcal, mdates[t]);
+        int64_t j = (int64_t)floor((k - 0.5) * lo / lm); /* 0-based day of the obs year */
+        dsc_date_t jan1 = {y, 1, 1, 0};
+        dsc_date_t d = dsc_date_from_days(ocal, dsc_date_to_days(ocal, jan1) + j);
+        size_t i = find_date(odates, no, d);
+        target[t] = i < no ? obs[i * ostride] : NAN;
+    }
+}
+
 typedef struct {
     double value;
     size_t index;

@@ -242,9 +242,13 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     put(&t, "scenarios =");
     for (size_t s = 0; s < job->nscen; s++)
         put(&t, " %s", job->scenarios[s]);
-    put(&t, "\ninputs = gcm=%s gcm_historical=%s gcm_future=%s obs=%s (%s) obs2=%s "
-        "calendar=%s\n", job->gcm, job->gcm_historical, job->gcm_future, job->obs,
-        job->obs_format, job->obs2, job->gcm_calendar);
+    put(&t, "\ninputs = gcm=%s gcm_historical=%s gcm_future=%s obs=%s (%s) obs2=%s\n",
+        job->gcm, job->gcm_historical, job->gcm_future, job->obs, job->obs_format, job->obs2);
+    const dsc_input_overrides_t *ovs[] = {&job->gcm_over, &job->obs_over, &job->obs2_over};
+    for (size_t k = 0; k < 3; k++)
+        put(&t, "overrides %zu = calendar=%s time_units=%s units=%s\n", k, ovs[k]->calendar,
+            ovs[k]->time_units, ovs[k]->units);
+    put(&t, "calendar_alignment = %d\n", (int)job->alignment);
     int rc = put_inputs(ctx, &t, p, job, v, m, cs);
     put_period(&t, "train", job->train);
     put_period(&t, "valid", job->valid);

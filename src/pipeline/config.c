@@ -5,6 +5,7 @@
  */
 #include "dsc/ini.h"
 #include "dsc/pipeline.h"
+#include "dsc/time.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -284,8 +285,23 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     job_string(pr, ini, region, "gcm_historical", job->gcm_historical,
                sizeof job->gcm_historical, NULL);
     job_string(pr, ini, region, "gcm_future", job->gcm_future, sizeof job->gcm_future, NULL);
-    job_string(pr, ini, region, "gcm_calendar", job->gcm_calendar, sizeof job->gcm_calendar,
-               NULL);
+    struct {
+        const char *prefix;
+        dsc_input_overrides_t *ov;
+    } sources[] = {{"gcm", &job->gcm_over}, {"obs", &job->obs_over}, {"obs2", &job->obs2_over}};
+    for (size_t k = 0; k < 3; k++) {
+        char key[64];
+        dsc_input_overrides_t *ov = sources[k].ov;
+        snprintf(key, sizeof key, "%s_calendar", sources[k].prefix);
+        job_string(pr, ini, region, key, ov->calendar, sizeof ov->calendar, NULL);
+        snprintf(key, sizeof key, "%s_time_units", sources[k].prefix);
+        job_string(pr, ini, region, key, ov->time_units, sizeof ov->time_units, NULL);
+        snprintf(key, sizeof key, "%s_units", sources[k].prefix);
+        job_string(pr, ini, region, key, ov->units, sizeof ov->units, NULL);
+        if (ov->calendar[0] && dsc_calendar_parse(pr->ctx, ov->calendar, &(dsc_calendar_t){0}))
+            problem(pr, "%s: region %s: %s_calendar: %s", ini->path, region,
+                    sources[k].prefix, dsc_ctx_message(pr->ctx));
+    }
     job_string(pr, ini, region, "obs", job->obs, sizeof job->obs, NULL);
     job_string(pr, ini, region, "obs_format", job->obs_format, sizeof job->obs_format,
                "netcdf");
@@ -330,6 +346,13 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     else if (e && strcasecmp(e->value, "rank") != 0)
         problem(pr, "%s:%d: pairing '%s' is not 'rank' or 'date'", ini->path, e->line,
                 e->value);
+    e = job_find(ini, region, "calendar_alignment");
+    job->alignment = DSC_ALIGN_MONTH_DAY;
+    if (e && strcasecmp(e->value, "year_fraction") == 0)
+        job->alignment = DSC_ALIGN_YEAR_FRACTION;
+    else if (e && strcasecmp(e->value, "month_day") != 0)
+        problem(pr, "%s:%d: calendar_alignment '%s' is not 'month_day' or 'year_fraction'",
+                ini->path, e->line, e->value);
     job->min_coverage = 0.9;
     e = job_find(ini, region, "min_coverage");
     if (e && (parse_double(e->value, &job->min_coverage) || job->min_coverage < 0 ||

@@ -63,7 +63,7 @@ static dsc_region_t read_region(const dsc_job_t *job, size_t halo)
 
 static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                        const char *tmpl, const char *var, const char *model,
-                       const char *scenario, size_t halo, const char *calendar,
+                       const char *scenario, size_t halo, const dsc_input_overrides_t *ov,
                        dsc_field_t **out)
 {
     char **paths = NULL;
@@ -72,8 +72,16 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     if (rc)
         return rc;
     dsc_region_t region = read_region(job, halo);
-    dsc_read_opts_t opts = {.calendar = calendar && *calendar ? calendar : NULL};
+    dsc_read_opts_t opts = {.calendar = ov->calendar[0] ? ov->calendar : NULL,
+                            .time_units = ov->time_units[0] ? ov->time_units : NULL,
+                            .units = ov->units[0] ? ov->units : NULL};
     rc = dsc_io_read_many(ctx, (const char *const *)paths, n, var, &region, &opts, out);
+    /* A series that is all missing at the region (a city in the sea) stops the run here,
+     * with the file named, rather than as an empty fit later. */
+    if (rc == DSC_OK && (rc = dsc_io_check_not_empty(ctx, *out))) {
+        dsc_field_destroy(*out);
+        *out = NULL;
+    }
     /* Daily data are matched by calendar day: model files stamp days at noon (or at the
      * interval's midpoint), observation files at midnight. */
     for (size_t t = 0; rc == DSC_OK && t < (*out)->ntime; t++)
@@ -166,7 +174,8 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             return rc;
         obs->grid.lat[0] = job->region.lat;
         obs->grid.lon[0] = job->region.lon;
-    } else if ((rc = read_series(ctx, p, job, tmpl, var, m->model, NULL, 1, NULL, &obs))) {
+    } else if ((rc = read_series(ctx, p, job, tmpl, var, m->model, NULL, 1,
+                                 tmpl == job->obs ? &job->obs_over : &job->obs2_over, &obs))) {
         return rc;
     }
 
@@ -213,27 +222,35 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             rc = DSC_ERR_NOMEM;
             goto done;
         }
-        dsc_features_pair_by_date(m->hdates, m->nh, obs->dates, on_target + c, m->ncell,
-                                  obs->ntime, col);
+        if (job->alignment == DSC_ALIGN_YEAR_FRACTION)
+            dsc_features_pair_by_year_fraction(m->hdates, m->cal, m->nh, obs->dates,
+                                               obs->calendar, on_target + c, m->ncell,
+                                               obs->ntime, col);
+        else
+            dsc_features_pair_by_date(m->hdates, m->nh, obs->dates, on_target + c, m->ncell,
+                                      obs->ntime, col);
         for (size_t t = 0; t < m->nh; t++)
             (*out)[t * m->ncell + c] = col[t];
         free(col);
     }
-    /* Observed days the model calendar lacks (29 February against noleap, the 31st against
-     * 360_day) are dropped: calendars are aligned by month and day. */
-    size_t in_span = 0, kept = 0;
+    /* Observed days no model day uses: with month_day, those the model calendar lacks
+     * (29 February against noleap, the 31st against 360_day); with year_fraction, the
+     * days left over, spread over the year. The log says how many. */
+    size_t in_span = 0, used = 0;
     for (size_t t = 0; t < obs->ntime; t++)
         if (dsc_date_compare(obs->dates[t], m->hdates[0]) >= 0 &&
             dsc_date_compare(obs->dates[t], m->hdates[m->nh - 1]) <= 0)
             in_span++;
     for (size_t t = 0; t < m->nh; t++)
-        kept += dsc_date_valid(obs->calendar, m->hdates[t]);
-    m->obs_dropped = in_span > kept ? in_span - kept : 0;
+        used += job->alignment == DSC_ALIGN_YEAR_FRACTION ||
+                dsc_date_valid(obs->calendar, m->hdates[t]);
+    m->obs_dropped = in_span > used ? in_span - used : 0;
     if (m->obs_dropped)
         dsc_log(ctx, DSC_LOG_INFO, "ingest",
-                "%s: %zu observed days have no date in the model's %s calendar and were "
-                "dropped (calendars aligned by month and day)",
-                obs->source, m->obs_dropped, dsc_calendar_name(m->cal));
+                "%s: %zu observed days are not used against the model's %s calendar "
+                "(calendar alignment %s)",
+                obs->source, m->obs_dropped, dsc_calendar_name(m->cal),
+                job->alignment == DSC_ALIGN_YEAR_FRACTION ? "year_fraction" : "month_day");
     size_t valid = 0;
     for (size_t i = 0; i < m->nh * m->ncell; i++)
         valid += isfinite((*out)[i]);
@@ -270,10 +287,10 @@ static int ingest_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
     int rc;
     if (job->gcm_historical[0])
         rc = read_series(ctx, p, job, job->gcm_historical, gvar, m->model, "historical", 1,
-                         job->gcm_calendar, &full);
+                         &job->gcm_over, &full);
     else
         rc = read_series(ctx, p, job, job->gcm, gvar, m->model,
-                         job->nscen ? job->scenarios[0] : "historical", 1, job->gcm_calendar,
+                         job->nscen ? job->scenarios[0] : "historical", 1, &job->gcm_over,
                          &full);
     if (rc)
         return rc;
@@ -308,7 +325,7 @@ static int ingest_scenario(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
         *joined0 = NULL;
     } else {
         const char *tmpl = job->gcm_future[0] ? job->gcm_future : job->gcm;
-        rc = read_series(ctx, p, job, tmpl, gvar, m->model, sc->name, 1, job->gcm_calendar,
+        rc = read_series(ctx, p, job, tmpl, gvar, m->model, sc->name, 1, &job->gcm_over,
                          &full);
     }
     if (rc == DSC_OK)
