@@ -88,6 +88,8 @@ typedef struct {
     dsc_period_t train, valid, future, base, late; /* base/late: map periods (1990s, 2090s) */
     dsc_pairing pairing;
     double min_coverage;             /* fraction of a year's days needed to train on it */
+    double max_site_km;              /* a point region takes the nearest site of a station
+                                        file only within this distance (default 150 km) */
 } dsc_job_t;
 
 typedef struct {

@@ -136,6 +136,13 @@ static int parse_args(int argc, char **argv, correct_args_t *a)
                 missing);
         return -1;
     }
+    const char *inputs[] = {a->ref, a->hist, a->sim};
+    for (size_t k = 0; k < 3; k++)
+        if (dsc_cli_same_file(a->out, inputs[k])) {
+            fprintf(stderr, "downscale: correct: %s: the output would overwrite an input\n",
+                    a->out);
+            return -1;
+        }
     return 0;
 }
 

@@ -114,7 +114,7 @@ static int parse_args(int argc, char **argv, regrid_args_t *a)
                         "conservative, idw)\n", a->method);
         return DSC_EXIT_USAGE;
     }
-    if (strcmp(a->in, a->out) == 0) {
+    if (dsc_cli_same_file(a->in, a->out)) {
         fprintf(stderr, "downscale: regrid: %s: the output would overwrite the input\n",
                 a->out);
         return DSC_EXIT_USAGE;

@@ -74,4 +74,8 @@ int dsc_cmd_regrid(int argc, char **argv);   /* cmd_regrid.c */
 int dsc_cmd_correct(int argc, char **argv);  /* cmd_correct.c */
 int dsc_cmd_evaluate(int argc, char **argv); /* cmd_evaluate.c */
 
+/* True when two paths name the same file (same device and inode when both exist, else the
+ * same text): an output must never overwrite one of its inputs. */
+int dsc_cli_same_file(const char *a, const char *b);
+
 #endif

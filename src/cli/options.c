@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "dsc/io.h"
@@ -138,4 +139,12 @@ int dsc_cli_require_grid(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *gri
         return DSC_OK;
     return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s); put both on one "
                      "grid first, e.g. with downscale regrid", path, ref_path, why);
+}
+
+int dsc_cli_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return strcmp(a, b) == 0;
 }

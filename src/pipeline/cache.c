@@ -254,7 +254,8 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     put_period(&t, "valid", job->valid);
     put_period(&t, "future", job->future);
     put_period(&t, "map_base", job->base);
-    put(&t, "pairing = %d\nmin_coverage = %g\n", (int)job->pairing, job->min_coverage);
+    put(&t, "pairing = %d\nmin_coverage = %g\nmax_site_distance_km = %g\n", (int)job->pairing,
+        job->min_coverage, job->max_site_km);
     put(&t, "ann.layers =");
     for (size_t i = 0; i < nn->n_hidden; i++)
         put(&t, " %zu", nn->hidden[i]);

@@ -17,17 +17,19 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* Collects problems: the first is kept for the context's message, all are logged. */
+/* Collects problems, so that one run reports every one of them; each is kept once (some
+ * settings are read for two purposes). */
+#define MAX_PROBLEMS 64
 typedef struct {
     dsc_ctx_t *ctx;
     int count;
-    char first[1024];
+    char msgs[MAX_PROBLEMS][512];
 } problems_t;
 
 static void problem(problems_t *pr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(problems_t *pr, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -35,14 +37,27 @@ static void problem(problems_t *pr, const char *fmt, ...)
     /* Settings given with --set have no line: say where they came from instead of ":0". */
     char *zero = strstr(msg, ":0: ");
     if (zero) {
-        char tail[1024];
+        char tail[512];
         snprintf(tail, sizeof tail, "%s", zero + 4);
         snprintf(zero, sizeof msg - (size_t)(zero - msg), " (--set): %s", tail);
     }
-    if (pr->count == 0)
-        snprintf(pr->first, sizeof pr->first, "%s", msg);
-    dsc_log(pr->ctx, DSC_LOG_ERROR, "config", "%s", msg);
+    for (int i = 0; i < pr->count && i < MAX_PROBLEMS; i++)
+        if (strcmp(pr->msgs[i], msg) == 0)
+            return;
+    if (pr->count < MAX_PROBLEMS)
+        snprintf(pr->msgs[pr->count], sizeof pr->msgs[0], "%s", msg);
     pr->count++;
+}
+
+/* One problem is the error itself; several are logged one per line and summed up. */
+static int report_problems(problems_t *pr, const char *path)
+{
+    if (pr->count == 1)
+        return dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s", pr->msgs[0]);
+    for (int i = 0; i < pr->count && i < MAX_PROBLEMS; i++)
+        dsc_log(pr->ctx, DSC_LOG_ERROR, "config", "%s", pr->msgs[i]);
+    return dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s: %d problems, listed above", path,
+                     pr->count);
 }
 
 static int copy_value(char *dst, size_t size, const char *src)
@@ -201,10 +216,10 @@ int dsc_region_load(dsc_ctx_t *ctx, const char *path, dsc_region_def_t *out)
     int rc = dsc_ini_read(ctx, path, &ini);
     if (rc)
         return rc;
-    problems_t pr = {ctx, 0, ""};
+    problems_t pr = {.ctx = ctx};
     region_from_ini(&pr, ini, path, out);
     dsc_ini_destroy(ini);
-    return pr.count ? dsc_error(ctx, DSC_ERR_CONFIG, "%s", pr.first) : DSC_OK;
+    return pr.count ? report_problems(&pr, path) : DSC_OK;
 }
 
 /* ---- job (one region of a pipeline) ------------------------------------------------ */
@@ -329,9 +344,17 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     job_period(pr, ini, region, "future", &job->future, job->nscen > 0);
     job_period(pr, ini, region, "map_base", &job->base, 0);
     job_period(pr, ini, region, "map_late", &job->late, 0);
-    if (periods_overlap(job->train, job->valid))
-        problem(pr, "%s: region %s: train %d-%d and valid %d-%d overlap", ini->path, region,
-                job->train.y0, job->train.y1, job->valid.y0, job->valid.y1);
+    struct {
+        const char *a, *b;
+        dsc_period_t pa, pb;
+    } pairs[] = {{"train", "valid", job->train, job->valid},
+                 {"train", "future", job->train, job->future},
+                 {"valid", "future", job->valid, job->future}};
+    for (size_t k = 0; k < 3; k++)
+        if (periods_overlap(pairs[k].pa, pairs[k].pb))
+            problem(pr, "%s: region %s: %s %d-%d and %s %d-%d overlap", ini->path, region,
+                    pairs[k].a, pairs[k].pa.y0, pairs[k].pa.y1, pairs[k].b, pairs[k].pb.y0,
+                    pairs[k].pb.y1);
     if (!job->base.y0)
         job->base = job->valid;
     if (!job->late.y0 && job->future.y0)
@@ -353,6 +376,11 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     else if (e && strcasecmp(e->value, "month_day") != 0)
         problem(pr, "%s:%d: calendar_alignment '%s' is not 'month_day' or 'year_fraction'",
                 ini->path, e->line, e->value);
+    job->max_site_km = 150;
+    e = job_find(ini, region, "max_site_distance_km");
+    if (e && (parse_double(e->value, &job->max_site_km) || job->max_site_km <= 0))
+        problem(pr, "%s:%d: max_site_distance_km '%s' is not a positive number", ini->path,
+                e->line, e->value);
     job->min_coverage = 0.9;
     e = job_find(ini, region, "min_coverage");
     if (e && (parse_double(e->value, &job->min_coverage) || job->min_coverage < 0 ||
@@ -565,6 +593,21 @@ static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_ro
     }
 }
 
+/* A key given twice in a file is a mistake whose outcome nobody should have to guess. */
+static void report_duplicates(problems_t *pr, const dsc_ini_t *ini)
+{
+    for (size_t i = 0; i < ini->n; i++)
+        for (size_t j = 0; j < i; j++) {
+            const dsc_ini_entry_t *a = &ini->entries[j], *b = &ini->entries[i];
+            if (a->line > 0 && b->line > 0 && !strcmp(a->section, b->section) &&
+                !strcmp(a->key, b->key)) {
+                problem(pr, "%s:%d: '%s' in [%s] is given again (first at line %d)",
+                        ini->path, b->line, b->key, b->section, a->line);
+                break;
+            }
+        }
+}
+
 static void default_root(char *dst, size_t size, const char *given)
 {
     const char *env = getenv("DOWNSCALE_DATA");
@@ -611,7 +654,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         dsc_ini_destroy(ini);
         return rc;
     }
-    problems_t pr = {ctx, 0, ""};
+    problems_t pr = {.ctx = ctx};
     dsc_pipeline_t *p = dsc_calloc(ctx, 1, sizeof *p, "pipeline");
     if (!p) {
         dsc_ini_destroy(ini);
@@ -649,6 +692,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         dsc_pipeline_destroy(p);
         return DSC_ERR_NOMEM;
     }
+    int regions_missing = 0;
     for (int r = 0; r < nreg; r++) {
         dsc_job_t *job = &p->jobs[p->njob++];
         char rpath[2 * DSC_PATH_MAX + 128];
@@ -656,6 +700,7 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         dsc_ini_t *rini = NULL;
         if (dsc_ini_read(ctx, rpath, &rini)) {
             problem(&pr, "%s: region '%s': %s", path, regions[r], dsc_ctx_message(ctx));
+            regions_missing = 1;
             continue;
         }
         region_from_ini(&pr, rini, rpath, &job->region);
@@ -663,14 +708,14 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
         load_job(&pr, ini, regions[r], vars ? vars : "tasmax", job);
     }
     load_globals(&pr, ini, p);
-    report_unknown(&pr, ini, region_root, regions, nreg);
+    report_duplicates(&pr, ini);
+    /* Without every region loaded, keys they would have read look unknown: say nothing. */
+    if (!regions_missing && nreg > 0)
+        report_unknown(&pr, ini, region_root, regions, nreg);
     dsc_ini_destroy(ini);
     if (pr.count) {
         dsc_pipeline_destroy(p);
-        if (pr.count > 1)
-            return dsc_error(ctx, DSC_ERR_CONFIG, "%s (and %d more problems, listed above)",
-                             pr.first, pr.count - 1);
-        return dsc_error(ctx, DSC_ERR_CONFIG, "%s", pr.first);
+        return report_problems(&pr, path);
     }
     *out = p;
     return DSC_OK;

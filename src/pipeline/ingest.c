@@ -61,6 +61,56 @@ static dsc_region_t read_region(const dsc_job_t *job, size_t halo)
     return out;
 }
 
+/* Near-surface air temperature on Earth stays within these bounds (records: -89.2 and
+ * 56.7 degC). A value outside means the units attribute is wrong (kelvin labelled degC),
+ * which would otherwise pass silently: the network standardises its inputs and hides it. */
+#define PLAUSIBLE_MIN_C (-100.0)
+#define PLAUSIBLE_MAX_C 70.0
+
+static int check_plausible(dsc_ctx_t *ctx, const dsc_field_t *f, const char *prefix)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    size_t n = f->ntime * dsc_field_ncells(f);
+    for (size_t i = 0; i < n; i++)
+        if (isfinite(f->values[i])) {
+            lo = f->values[i] < lo ? f->values[i] : lo;
+            hi = f->values[i] > hi ? f->values[i] : hi;
+        }
+    if (lo >= PLAUSIBLE_MIN_C && hi <= PLAUSIBLE_MAX_C)
+        return DSC_OK;
+    return dsc_error(ctx, DSC_ERR_UNITS, "%s: %s ranges from %.1f to %.1f degC once converted "
+                     "from its units: not a plausible air temperature (is the units attribute "
+                     "wrong? override it with %s_units)", f->source, f->name, lo, hi, prefix);
+}
+
+/* Great-circle distance in km on a sphere of the Earth's mean radius. */
+static double distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+    double r = M_PI / 180, dlat = (lat2 - lat1) * r, dlon = (lon2 - lon1) * r;
+    double a = sin(dlat / 2) * sin(dlat / 2) +
+               cos(lat1 * r) * cos(lat2 * r) * sin(dlon / 2) * sin(dlon / 2);
+    return 6371.0 * 2 * atan2(sqrt(a), sqrt(1 - a));
+}
+
+/* A point region reads the nearest site of a station file: say which and how far, and
+ * refuse a site so far away that it is another place. */
+static int check_site(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_field_t *f)
+{
+    if (job->region.kind != DSC_REGION_KIND_POINT || f->grid.kind != DSC_GRID_POINTS)
+        return DSC_OK;
+    double d = distance_km(job->region.lat, job->region.lon, f->grid.lat[0], f->grid.lon[0]);
+    const char *name = f->grid.names && f->grid.names[0] ? f->grid.names[0] : "-";
+    dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: site '%s' (%.2fN %.2fE) is %.0f km from %s",
+            f->source, name, f->grid.lat[0], f->grid.lon[0], d, job->region.name);
+    if (!isfinite(d) || d <= job->max_site_km)
+        return DSC_OK;
+    return dsc_error(ctx, DSC_ERR_RANGE, "%s: the nearest site to region %s (%.2fN %.2fE) is "
+                     "'%s' (%.2fN %.2fE), %.0f km away, beyond max_site_distance_km = %.0f; "
+                     "name the site with location = ... or raise the limit", f->source,
+                     job->region.name, job->region.lat, job->region.lon, name, f->grid.lat[0],
+                     f->grid.lon[0], d, job->max_site_km);
+}
+
 static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                        const char *tmpl, const char *var, const char *model,
                        const char *scenario, size_t halo, const dsc_input_overrides_t *ov,
@@ -78,7 +128,11 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     rc = dsc_io_read_many(ctx, (const char *const *)paths, n, var, &region, &opts, out);
     /* A series that is all missing at the region (a city in the sea) stops the run here,
      * with the file named, rather than as an empty fit later. */
-    if (rc == DSC_OK && (rc = dsc_io_check_not_empty(ctx, *out))) {
+    if (rc == DSC_OK && ((rc = dsc_io_check_not_empty(ctx, *out)) ||
+                         (rc = check_site(ctx, job, *out)) ||
+                         (rc = check_plausible(ctx, *out, ov == &job->gcm_over   ? "gcm"
+                                                          : ov == &job->obs_over ? "obs"
+                                                                                 : "obs2")))) {
         dsc_field_destroy(*out);
         *out = NULL;
     }
@@ -87,8 +141,8 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     for (size_t t = 0; rc == DSC_OK && t < (*out)->ntime; t++)
         (*out)->dates[t].seconds = 0;
     if (rc == DSC_OK)
-        dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s %s, %zu days on %zu cells (%s)",
-                paths[0], var, scenario ? scenario : "", (*out)->ntime,
+        dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s%s%s, %zu days on %zu cells (%s)",
+                paths[0], var, scenario ? " " : "", scenario ? scenario : "", (*out)->ntime,
                 dsc_field_ncells(*out), dsc_calendar_name((*out)->calendar));
     dsc_io_paths_free(paths, n);
     return rc;
@@ -120,8 +174,9 @@ static int to_target(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_field_t 
     double *v = dsc_nan_array(ctx, nt * ncell, "target values");
     if (!v)
         return DSC_ERR_NOMEM;
-    if (src->grid.kind == DSC_GRID_POINTS) {
-        /* A station or model site: every target takes its nearest site. */
+    if (src->grid.kind == DSC_GRID_POINTS || nsrc == 1) {
+        /* A station, a model site or a one-cell grid (nothing to interpolate between):
+         * every target takes its nearest site. */
         for (size_t c = 0; c < ncell; c++) {
             double lat, lon;
             dsc_grid_cell_coords(target, c, &lat, &lon);
@@ -170,6 +225,8 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s, %zu days, %zu flagged values "
                     "treated as missing", paths[0], var, obs->ntime, flagged);
         dsc_io_paths_free(paths, n);
+        if (!rc && (rc = check_plausible(ctx, obs, "obs")))
+            dsc_field_destroy(obs);
         if (rc)
             return rc;
         obs->grid.lat[0] = job->region.lat;
@@ -306,6 +363,15 @@ static int ingest_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
     else
         dsc_field_destroy(full);
     m->nh = m->hsrc->ntime;
+    /* The maps' base period must have model days, or every map would be empty. */
+    int base_days = 0;
+    for (size_t t = 0; t < m->nh && !base_days; t++)
+        base_days = m->hsrc->dates[t].year >= job->base.y0 &&
+                    m->hsrc->dates[t].year <= job->base.y1;
+    if (!base_days)
+        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no model day in map_base %d-%d (the "
+                         "historical days read cover %d-%d)", m->hsrc->source, job->base.y0, job->base.y1,
+                         m->hsrc->dates[0].year, m->hsrc->dates[m->nh - 1].year);
     m->hdates = dsc_malloc(ctx, m->nh * sizeof *m->hdates, "historical dates");
     if (!m->hdates)
         return DSC_ERR_NOMEM;

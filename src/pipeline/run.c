@@ -321,6 +321,10 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
             dsc_error(r->ctx, rc, "another process failed (see its messages)");
         if (!rc)
             merge_cells(*out);
+        if (!rc && (*out)->n_valid_rows == 0)
+            rc = dsc_error(r->ctx, DSC_ERR_RANGE, "%s: no validation day with both model and "
+                           "observed %s in %d-%d", job->region.name, job->variables[v],
+                           job->valid.y0, job->valid.y1);
         if (!rc && (*out)->n_train_rows == 0)
             rc = dsc_error(r->ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
                            "observed %s in %d-%d", job->region.name, job->variables[v],

@@ -303,6 +303,10 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu training and %zu validation rows over "
             "%zu cells, ANN ensemble of %zu", job->region.name, m->var, m->model,
             m->n_train_rows, m->n_valid_rows, m->ncell, p->ensemble);
+    if (m->n_valid_rows == 0 && m->cell_stride <= 1)
+        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no validation day with both model and "
+                         "observed %s in %d-%d (do the observations cover the validation "
+                         "years?)", job->region.name, m->var, job->valid.y0, job->valid.y1);
     if (m->n_train_rows == 0 && m->cell_stride <= 1) /* shared cells: checked after merging */
         return dsc_error(ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
                          "observed %s in %d-%d", job->region.name, m->var, job->train.y0,
