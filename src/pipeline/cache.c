@@ -633,10 +633,21 @@ int dsc_cache_set_last_text(dsc_ctx_t *ctx, const char *out_dir, const char *reg
 
 /* ---- region stamps -------------------------------------------------------------------- */
 
+/* Size and modification time of a file, or -1s when it is missing. */
+static void file_state(const char *path, long long *size, long long *mtime)
+{
+    struct stat st;
+    *size = *mtime = -1;
+    if (stat(path, &st) == 0) {
+        *size = (long long)st.st_size;
+        *mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    }
+}
+
 int dsc_stamp_read(const char *out_dir, const char *region, char key[65],
                    dsc_outputs_t *outputs)
 {
-    char name[128], path[DSC_PATH_MAX + 160], line[4096];
+    char name[128], path[DSC_PATH_MAX + 160], line[4096 + 64];
     snprintf(name, sizeof name, "region-%s.stamp", region);
     cache_path(path, sizeof path, out_dir, name);
     FILE *fp = fopen(path, "r");
@@ -646,9 +657,17 @@ int dsc_stamp_read(const char *out_dir, const char *region, char key[65],
     int rc = 0;
     if (!fgets(line, sizeof line, fp) || sscanf(line, "%64s", key) != 1)
         rc = -1;
+    /* Each output with the size and time it had when written: an output that is missing,
+     * or was edited or replaced since, makes the region out of date. */
     while (!rc && fgets(line, sizeof line, fp)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (*line && dsc_outputs_add(NULL, outputs, line))
+        long long size, mtime, now_size, now_mtime;
+        char file[4096];
+        if (sscanf(line, "%lld %lld %4095[^\n]", &size, &mtime, file) != 3) {
+            rc = -1;
+            break;
+        }
+        file_state(file, &now_size, &now_mtime);
+        if (now_size != size || now_mtime != mtime || dsc_outputs_add(NULL, outputs, file))
             rc = -1;
     }
     fclose(fp);
@@ -668,8 +687,11 @@ int dsc_stamp_write(dsc_ctx_t *ctx, const char *out_dir, const char *region,
     if (rc)
         return rc;
     fprintf(fp, "%s\n", key);
-    for (size_t i = 0; i < n; i++)
-        fprintf(fp, "%s\n", paths[i]);
+    for (size_t i = 0; i < n; i++) {
+        long long size, mtime;
+        file_state(paths[i], &size, &mtime);
+        fprintf(fp, "%lld %lld %s\n", size, mtime, paths[i]);
+    }
     rc = dsc_io_commit(ctx, fp, tmp, path);
     free(tmp);
     return rc;

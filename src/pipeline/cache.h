@@ -53,7 +53,8 @@ int dsc_cache_set_last_text(dsc_ctx_t *ctx, const char *out_dir, const char *reg
 /* The first line that differs between two descriptions, as "what: old -> new", into buf. */
 void dsc_cache_explain(const char *old_text, const char *new_text, char *buf, size_t size);
 
-/* Region stamps: the key of a region's whole output and the files it wrote. */
+/* Region stamps: the key of a region's whole output and the files it wrote, with their
+ * sizes and times. Reading fails (-1) when any of those files is missing or changed. */
 int dsc_stamp_read(const char *out_dir, const char *region, char key[65],
                    dsc_outputs_t *outputs);
 int dsc_stamp_write(dsc_ctx_t *ctx, const char *out_dir, const char *region,

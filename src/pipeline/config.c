@@ -665,6 +665,13 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
     if (!name)
         problem(&pr, "%s: [pipeline] needs 'name'", path);
     snprintf(p->name, sizeof p->name, "%s", name ? name : "pipeline");
+    /* The name becomes a folder under out/: a plain word, never a path. */
+    int plain = p->name[0] != '\0' && p->name[0] != '.';
+    for (const char *c = p->name; *c && plain; c++)
+        plain = isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.';
+    if (name && !plain)
+        problem(&pr, "%s: [pipeline] name '%s' must be letters, digits, '-', '_' or '.' "
+                     "(it names the output folder)", path, name);
     default_root(p->data_root, sizeof p->data_root, data_root);
     if (out_dir && *out_dir)
         snprintf(p->out_dir, sizeof p->out_dir, "%s", out_dir);

@@ -39,6 +39,17 @@ static uint32_t method_color(const char *name)
     return dsc_plot_color(6);
 }
 
+/* A scenario keeps its colour in every figure of every region: the RCPs by name (2.6
+ * orange, 4.5 blue, 6.0 green, 8.5 vermillion), others by their place in the list. */
+static uint32_t scenario_color(const char *name, size_t index)
+{
+    static const char *const rcps[] = {"rcp26", "rcp45", "rcp60", "rcp85"};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(name, rcps[i]) == 0)
+            return dsc_plot_color(i + 1);
+    return dsc_plot_color(index + 1);
+}
+
 static const char *method_label(const char *name)
 {
     static const char *const labels[] = {"Observed", "Raw GCM", "ANN", "ANN bias-corrected",
@@ -404,10 +415,8 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
             hi[i] = y[i] + sd;
             lo[i] = y[i] - sd;
         }
-        /* Scenarios take the palette after black, in the order the pipeline lists them,
-         * so RCP 2.6 to 8.5 run orange, blue, green, vermillion in every figure. */
-        lines[nl++] = (dsc_plot_line_t){sc->name, x, y, k, dsc_plot_color(s + 1), 2.0, 1.0,
-                                        band ? lo : NULL, band ? hi : NULL};
+        lines[nl++] = (dsc_plot_line_t){sc->name, x, y, k, scenario_color(sc->name, s), 2.0,
+                                        1.0, band ? lo : NULL, band ? hi : NULL};
         r = r1;
     }
     char title[256], ylabel[128];

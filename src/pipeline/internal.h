@@ -48,6 +48,7 @@ typedef struct {
     dsc_nn_history_t curve; /* learning curve of the first cell's first ANN */
     size_t n_train_rows;    /* rows used for training, summed over cells */
     size_t n_valid_rows;
+    size_t n_poor_fits;     /* networks no better than the mean on the validation days */
     size_t obs_dropped;     /* observed days with no date in the model calendar */
     size_t tmin_fixed;      /* days where tasmin > tasmax was repaired (tasmin members) */
     size_t cell_stride;     /* MPI: this process trains and corrects the cells c with

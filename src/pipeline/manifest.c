@@ -112,10 +112,10 @@ static void write_settings(FILE *fp, const dsc_pipeline_t *p)
     fputs("    \"ann\": {\"hidden\": [", fp);
     for (size_t i = 0; i < p->nn.n_hidden; i++)
         fprintf(fp, "%s%zu", i ? ", " : "", p->nn.hidden[i]);
-    fprintf(fp, "], \"activation\": %d, \"optimizer\": \"%s\", \"learning_rate\": %g, "
+    fprintf(fp, "], \"activation\": \"%s\", \"optimizer\": \"%s\", \"learning_rate\": %g, "
             "\"batch_size\": %zu, \"epochs\": %zu, \"patience\": %zu, \"weight_decay\": %g, "
             "\"rule\": \"%s\", \"seed\": %llu, \"ensemble\": %zu},\n",
-            (int)p->nn.activation, p->nn.optimizer, p->nn.learning_rate, p->nn.batch_size,
+            dsc_nn_activation_name(p->nn.activation), p->nn.optimizer, p->nn.learning_rate, p->nn.batch_size,
             p->nn.epochs, p->nn.patience, p->nn.weight_decay, p->nn.rule,
             (unsigned long long)p->nn.seed, p->ensemble);
     fprintf(fp, "    \"linear\": {\"ridge\": %g},\n", p->ridge);

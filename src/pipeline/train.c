@@ -190,6 +190,11 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         rc = dsc_nn_create(ctx, np, 1, &cfg, &nn);
         if (!rc)
             rc = dsc_nn_train(ctx, nn, w->xt, w->yt, nt, w->xv, w->yv, nv, &hist);
+        /* A validation loss of 1 in standardised units is what predicting the mean gives:
+         * a network at or above it did not learn (a learning rate far too large, say). */
+        if (!rc && hist.n_epochs &&
+            !(hist.valid_loss[hist.best_epoch] < 1.0 || (nv == 0 && hist.train_loss[0] < 1.0)))
+            m->n_poor_fits++;
         if (!rc && p->save_models)
             rc = save_model(ctx, p, job, m, c, e, &k, nn, &hist);
         for (size_t i = 0; i < nperiods && !rc; i++)
@@ -253,7 +258,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
         int trc = tctx ? work_alloc(tctx, &w, nmax, dsc_features_count(1 + MAX_NEIGHBOURS))
                        : DSC_ERR_NOMEM;
         dsc_member_t local = *m; /* counters summed below; arrays are shared, cells disjoint */
-        local.n_train_rows = local.n_valid_rows = 0;
+        local.n_train_rows = local.n_valid_rows = local.n_poor_fits = 0;
         local.curve = (dsc_nn_history_t){0};
 #pragma omp for schedule(dynamic, 1)
         for (size_t c = 0; c < m->ncell; c++) {
@@ -279,6 +284,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
         {
             m->n_train_rows += local.n_train_rows;
             m->n_valid_rows += local.n_valid_rows;
+            m->n_poor_fits += local.n_poor_fits;
             if (local.curve.n_epochs && m->curve.n_epochs == 0)
                 m->curve = local.curve;
             else
@@ -303,6 +309,10 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu training and %zu validation rows over "
             "%zu cells, ANN ensemble of %zu", job->region.name, m->var, m->model,
             m->n_train_rows, m->n_valid_rows, m->ncell, p->ensemble);
+    if (m->n_poor_fits)
+        dsc_log(ctx, DSC_LOG_WARN, "train", "%s %s %s: %zu network(s) did not learn (validation "
+                "loss no better than the mean; is the learning rate too large?)",
+                job->region.name, m->var, m->model, m->n_poor_fits);
     if (m->n_valid_rows == 0 && m->cell_stride <= 1)
         return dsc_error(ctx, DSC_ERR_RANGE, "%s: no validation day with both model and "
                          "observed %s in %d-%d (do the observations cover the validation "
