@@ -59,7 +59,7 @@ static void usage(FILE *fp)
           "  --ref-var V      the observed variable (default: --var, else guessed)\n"
           "  --out DIR        output folder (default: the current folder)\n"
           "  --period Y0-Y1   only these years\n"
-          "  --bin-width W    histogram bin width in degC (default 1)\n"
+          "  --bin-width W    histogram bin width in degC, at least 0.001 (default 1)\n"
           "  --quiet, --verbose\n",
           fp);
 }
@@ -80,7 +80,8 @@ static int take_option(evaluate_args_t *a, const char *opt, const char *val)
     } else if (strcmp(opt, "--bin-width") == 0) {
         char *end;
         a->bin_width = strtod(val, &end);
-        if (end == val || *end || !(a->bin_width > 0.0) || !isfinite(a->bin_width))
+        /* Under 0.001 degC a histogram of temperatures has more bins than values. */
+        if (end == val || *end || !(a->bin_width >= 1e-3) || !isfinite(a->bin_width))
             return -1;
     } else {
         return -2;
