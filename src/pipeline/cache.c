@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define CACHE_MAGIC "DSCMEMB3"
 
@@ -280,6 +281,20 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     dsc_sha256_final(&s, key);
     *text = t.buf;
     return DSC_OK;
+}
+
+void dsc_member_train_key(const char *text, char key[65])
+{
+    dsc_sha256_t s;
+    dsc_sha256_init(&s);
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+        if (strncmp(line, "bias_correction.", 16) != 0)
+            dsc_sha256_update(&s, line, len);
+        line += len;
+    }
+    dsc_sha256_final(&s, key);
 }
 
 void dsc_cache_explain(const char *old_text, const char *new_text, char *buf, size_t size)
@@ -567,12 +582,19 @@ static int read_member(FILE *fp, dsc_member_t *m)
     return 0;
 }
 
+static int load_file(dsc_ctx_t *ctx, const char *path, dsc_member_t **out);
+
 int dsc_cache_load(dsc_ctx_t *ctx, const char *out_dir, const char key[65], dsc_member_t **out)
 {
-    *out = NULL;
     char path[DSC_PATH_MAX + 96], name[96];
     snprintf(name, sizeof name, "%s.member", key);
     cache_path(path, sizeof path, out_dir, name);
+    return load_file(ctx, path, out);
+}
+
+static int load_file(dsc_ctx_t *ctx, const char *path, dsc_member_t **out)
+{
+    *out = NULL;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return dsc_error(ctx, DSC_ERR_IO, "%s: no cached result", path);
@@ -586,6 +608,34 @@ int dsc_cache_load(dsc_ctx_t *ctx, const char *out_dir, const char key[65], dsc_
     }
     *out = m;
     return DSC_OK;
+}
+
+int dsc_cache_link_trained(dsc_ctx_t *ctx, const char *out_dir, const char key[65],
+                           const char train_key[65])
+{
+    char from[DSC_PATH_MAX + 96], to[DSC_PATH_MAX + 96], name[96];
+    snprintf(name, sizeof name, "%s.member", key);
+    cache_path(from, sizeof from, out_dir, name);
+    snprintf(name, sizeof name, "%s.trained", train_key);
+    cache_path(to, sizeof to, out_dir, name);
+    unlink(to);
+    if (link(from, to) != 0)
+        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot link the cached result: %s", to,
+                         strerror(errno));
+    return DSC_OK;
+}
+
+int dsc_cache_load_trained(dsc_ctx_t *ctx, const char *out_dir, const char train_key[65],
+                           dsc_member_t **out)
+{
+    char name[96], key[80];
+    snprintf(key, sizeof key, "%s", train_key);
+    snprintf(name, sizeof name, "%s.trained", key);
+    char path[DSC_PATH_MAX + 96];
+    cache_path(path, sizeof path, out_dir, name);
+    if (access(path, R_OK) != 0)
+        return dsc_error(ctx, DSC_ERR_IO, "%s: no trained result", path);
+    return load_file(ctx, path, out); /* the same file as a member, under a second name */
 }
 
 static void last_name(char *buf, size_t size, const char *region, const char *var,

@@ -35,6 +35,18 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
  * so that a result read back from the cache is exactly the one computed. */
 void dsc_member_round(dsc_member_t *m);
 
+/* The key of what the train stage's result depends on: the description without its bias
+ * correction lines. A change of bias correction alone then reruns only the correct stage. */
+void dsc_member_train_key(const char *text, char key[65]);
+/* Makes the result saved under key also the result of train_key (a hard link, so it costs
+ * no space). */
+int dsc_cache_link_trained(dsc_ctx_t *ctx, const char *out_dir, const char key[65],
+                           const char train_key[65]);
+/* Loads the member saved for train_key, if any (DSC_ERR_IO otherwise); its corrected
+ * values are stale and must be recomputed. */
+int dsc_cache_load_trained(dsc_ctx_t *ctx, const char *out_dir, const char train_key[65],
+                           dsc_member_t **out);
+
 /* Saves a member's results (after the correct stage) to <out>/.cache/<key>.member,
  * atomically, and the description beside it. */
 int dsc_cache_save(dsc_ctx_t *ctx, const char *out_dir, const char key[65],

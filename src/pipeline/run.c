@@ -159,6 +159,7 @@ static void free_members(dsc_member_t **mem, size_t n)
 /* The keys of a region's members, and of the region's outputs as a whole. */
 typedef struct {
     char (*keys)[65];
+    char (*train_keys)[65]; /* the same without the bias-correction settings */
     char **texts;
     char region_key[65];
 } region_keys_t;
@@ -169,14 +170,16 @@ static void region_keys_free(region_keys_t *k, size_t n)
         free(k->texts[i]);
     free(k->texts);
     free(k->keys);
+    free(k->train_keys);
 }
 
 static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
 {
     size_t n = job->nvar * job->nmodel;
     k->keys = calloc(n, sizeof *k->keys);
+    k->train_keys = calloc(n, sizeof *k->train_keys);
     k->texts = calloc(n, sizeof *k->texts);
-    if (!k->keys || !k->texts)
+    if (!k->keys || !k->train_keys || !k->texts)
         return dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
     dsc_sha256_t s;
     dsc_sha256_init(&s);
@@ -187,6 +190,7 @@ static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
                                          k->keys[i]);
             if (rc)
                 return rc;
+            dsc_member_train_key(k->texts[i], k->train_keys[i]);
             dsc_sha256_update(&s, k->keys[i], 64);
         }
     /* Settings that change the written outputs but not the members' results. */
@@ -274,9 +278,73 @@ static void merge_cells(dsc_member_t *m)
     m->cell_offset = 0;
 }
 
-/* A member from the cache, or computed (and then cached). Stages that retrain (learning
- * rules, cross-validation) need the model on its own grid, which is not cached: a cached
- * member then gets a fresh ingest for it. */
+/* Stages that retrain (learning rules, cross-validation) need the model on its own grid,
+ * which is not cached: a cached member then gets it from a fresh ingest. */
+static int attach_sources(run_t *r, const dsc_job_t *job, size_t v, size_t m,
+                          dsc_member_t *mem)
+{
+    if (!r->p->nrules && !r->p->cv_folds)
+        return DSC_OK;
+    dsc_member_t *fresh = NULL;
+    int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, &fresh);
+    if (rc)
+        return rc;
+    mem->hsrc = fresh->hsrc;
+    mem->weights = fresh->weights;
+    fresh->hsrc = NULL;
+    fresh->weights = NULL;
+    for (size_t s = 0; s < mem->nscen && s < fresh->nscen; s++) {
+        mem->scen[s].src = fresh->scen[s].src;
+        fresh->scen[s].src = NULL;
+    }
+    dsc_member_destroy(fresh);
+    free(fresh);
+    return DSC_OK;
+}
+
+/* Caches a computed member under its key and, for a later change of bias correction
+ * alone, under its training key. */
+static int save_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
+                       const region_keys_t *k, const dsc_member_t *mem)
+{
+    size_t i = v * job->nmodel + m;
+    int rc = dsc_cache_save(r->ctx, r->p->out_dir, k->keys[i], k->texts[i], mem);
+    if (!rc)
+        rc = dsc_cache_link_trained(r->ctx, r->p->out_dir, k->keys[i], k->train_keys[i]);
+    if (!rc)
+        rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name,
+                                     job->variables[v], job->models[m], k->texts[i]);
+    return rc;
+}
+
+/* Only the bias correction changed: the trained networks' predictions are reused and the
+ * correct stage alone runs again. */
+static int recorrect_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
+                            const region_keys_t *k, dsc_member_t *mem)
+{
+    dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: only the bias correction changed: "
+            "correcting the cached predictions again", job->region.name, job->variables[v],
+            job->models[m]);
+    free(mem->ann_bc);
+    mem->ann_bc = NULL;
+    for (size_t s = 0; s < mem->nscen; s++) {
+        free(mem->scen[s].ann_bc);
+        mem->scen[s].ann_bc = NULL;
+    }
+    double t0 = now_seconds();
+    int rc = dsc_stage_correct(r->ctx, r->p, job, mem);
+    r->t[T_CORRECT] += now_seconds() - t0;
+    if (rc)
+        return rc;
+    dsc_member_round(mem);
+    r->computed++;
+    if (dsc_par_rank() == 0 && (rc = save_member(r, job, v, m, k, mem)))
+        return rc;
+    return attach_sources(r, job, v, m, mem);
+}
+
+/* A member from the cache, or corrected again from its cached predictions, or computed
+ * (and then cached). */
 static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
                          const region_keys_t *k, dsc_member_t **out)
 {
@@ -285,25 +353,13 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
         r->reused++;
         dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: unchanged, cached result reused",
                 job->region.name, job->variables[v], job->models[m]);
-        if (!r->p->nrules && !r->p->cv_folds)
-            return DSC_OK;
-        dsc_member_t *fresh = NULL;
-        int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, &fresh);
-        if (rc)
-            return rc;
-        (*out)->hsrc = fresh->hsrc;
-        (*out)->weights = fresh->weights;
-        fresh->hsrc = NULL;
-        fresh->weights = NULL;
-        for (size_t s = 0; s < (*out)->nscen && s < fresh->nscen; s++) {
-            (*out)->scen[s].src = fresh->scen[s].src;
-            fresh->scen[s].src = NULL;
-        }
-        dsc_member_destroy(fresh);
-        free(fresh);
-        return DSC_OK;
+        return attach_sources(r, job, v, m, *out);
     }
     dsc_ctx_clear(r->ctx); /* no cached result is not an error */
+    if (!r->p->force && !r->split_cells &&
+        dsc_cache_load_trained(r->ctx, r->p->out_dir, k->train_keys[i], out) == DSC_OK)
+        return recorrect_member(r, job, v, m, k, *out);
+    dsc_ctx_clear(r->ctx);
     char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
                                     job->models[m]);
     char why[512];
@@ -335,11 +391,7 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
     r->computed++;
     if (dsc_par_rank() != 0)
         return DSC_OK; /* the first process keeps the cache */
-    rc = dsc_cache_save(r->ctx, r->p->out_dir, k->keys[i], k->texts[i], *out);
-    if (!rc)
-        rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name,
-                                     job->variables[v], job->models[m], k->texts[i]);
-    return rc;
+    return save_member(r, job, v, m, k, *out);
 }
 
 static int write_region(run_t *r, const dsc_job_t *job, dsc_member_t **mem)
