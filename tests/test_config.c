@@ -67,9 +67,9 @@ Test(config, every_problem_reported_with_its_line)
                           "epochs = many\n"
                           "[bias_correction]\n"
                           "kind = multiplicative\n"
-                     "[output]\n"
-                     "hist_bin_width = 1\n"
-                     "hist_bin_width = 2\n");
+                          "[output]\n"
+                          "hist_bin_width = 1\n"
+                          "hist_bin_width = 2\n");
     messages[0] = '\0';
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_ctx_set_log(ctx, keep_log, NULL, DSC_LOG_INFO);

@@ -370,7 +370,8 @@ static int ingest_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
                     m->hsrc->dates[t].year <= job->base.y1;
     if (!base_days)
         return dsc_error(ctx, DSC_ERR_RANGE, "%s: no model day in map_base %d-%d (the "
-                         "historical days read cover %d-%d)", m->hsrc->source, job->base.y0, job->base.y1,
+                         "historical days read cover %d-%d)", m->hsrc->source, job->base.y0,
+                         job->base.y1,
                          m->hsrc->dates[0].year, m->hsrc->dates[m->nh - 1].year);
     m->hdates = dsc_malloc(ctx, m->nh * sizeof *m->hdates, "historical dates");
     if (!m->hdates)

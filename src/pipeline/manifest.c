@@ -115,8 +115,8 @@ static void write_settings(FILE *fp, const dsc_pipeline_t *p)
     fprintf(fp, "], \"activation\": \"%s\", \"optimizer\": \"%s\", \"learning_rate\": %g, "
             "\"batch_size\": %zu, \"epochs\": %zu, \"patience\": %zu, \"weight_decay\": %g, "
             "\"rule\": \"%s\", \"seed\": %llu, \"ensemble\": %zu},\n",
-            dsc_nn_activation_name(p->nn.activation), p->nn.optimizer, p->nn.learning_rate, p->nn.batch_size,
-            p->nn.epochs, p->nn.patience, p->nn.weight_decay, p->nn.rule,
+            dsc_nn_activation_name(p->nn.activation), p->nn.optimizer, p->nn.learning_rate,
+            p->nn.batch_size, p->nn.epochs, p->nn.patience, p->nn.weight_decay, p->nn.rule,
             (unsigned long long)p->nn.seed, p->ensemble);
     fprintf(fp, "    \"linear\": {\"ridge\": %g},\n", p->ridge);
     fprintf(fp, "    \"bias_correction\": {\"historical\": \"%s\", \"future\": \"%s\", "
