@@ -148,9 +148,9 @@ static int parse_args(int argc, char **argv, correct_args_t *a)
 
 /* The dates of f within [d0, d1] that exist in cal, as a borrowed block when they are one
  * run of f, else copied into *values and *dates (owned by the caller). */
-static int calibration_block(dsc_ctx_t *ctx, const dsc_field_t *f, dsc_date_t d0,
-                             dsc_date_t d1, dsc_calendar_t cal, dsc_bc_cells_t *block,
-                             double **values, dsc_date_t **dates, size_t *dropped)
+static int calibration_block(dsc_ctx_t *ctx, const dsc_field_t *f, dsc_date_t d0, dsc_date_t d1,
+                             dsc_calendar_t cal, dsc_bc_cells_t *block, double **values,
+                             dsc_date_t **dates, size_t *dropped)
 {
     size_t ncell = dsc_field_ncells(f), first = f->ntime, count = 0;
     *values = NULL;
@@ -198,12 +198,13 @@ static int check_inputs(dsc_ctx_t *ctx, const correct_args_t *a, const dsc_field
     if (rc)
         return rc;
     if (dsc_cli_grids_match(&sim->grid, &hist->grid, why, sizeof why))
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s)", a->sim,
-                         a->hist, why);
+        return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s)", a->sim, a->hist,
+                         why);
     if (sim->calendar != hist->calendar)
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: calendar %s differs from %s's %s; the "
-                         "correction is fitted on the model's calendar", a->sim,
-                         dsc_calendar_name(sim->calendar), a->hist,
+        return dsc_error(ctx, DSC_ERR_USAGE,
+                         "%s: calendar %s differs from %s's %s; the "
+                         "correction is fitted on the model's calendar",
+                         a->sim, dsc_calendar_name(sim->calendar), a->hist,
                          dsc_calendar_name(hist->calendar));
     return DSC_OK;
 }
@@ -222,8 +223,10 @@ static int common_period(dsc_ctx_t *ctx, const correct_args_t *a, const dsc_fiel
         dsc_date_format(r1, a1, sizeof a1);
         dsc_date_format(h0, b0, sizeof b0);
         dsc_date_format(h1, b1, sizeof b1);
-        return dsc_error(ctx, DSC_ERR_RANGE, "%s (%s..%s) and %s (%s..%s): no common period "
-                         "to fit on", a->ref, a0, a1, a->hist, b0, b1);
+        return dsc_error(ctx, DSC_ERR_RANGE,
+                         "%s (%s..%s) and %s (%s..%s): no common period "
+                         "to fit on",
+                         a->ref, a0, a1, a->hist, b0, b1);
     }
     return DSC_OK;
 }
@@ -246,15 +249,17 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
     dsc_bc_cells_t rb, hb, sb = {sim->values, sim->dates, sim->ntime};
     size_t ref_dropped, hist_dropped;
     if ((rc = common_period(ctx, a, ref, hist, &d0, &d1)) ||
-        (rc = calibration_block(ctx, ref, d0, d1, hist->calendar, &rb, &ref_values,
-                                &ref_dates, &ref_dropped)) ||
-        (rc = calibration_block(ctx, hist, d0, d1, hist->calendar, &hb, &hist_values,
-                                &hist_dates, &hist_dropped)))
+        (rc = calibration_block(ctx, ref, d0, d1, hist->calendar, &rb, &ref_values, &ref_dates,
+                                &ref_dropped)) ||
+        (rc = calibration_block(ctx, hist, d0, d1, hist->calendar, &hb, &hist_values, &hist_dates,
+                                &hist_dropped)))
         goto fail;
     if (ref_dropped)
-        dsc_log(ctx, DSC_LOG_WARN, "correct", "%s: %zu dates of the %s calendar do not exist "
-                "in the model's %s calendar and are left out of the fit", a->ref, ref_dropped,
-                dsc_calendar_name(ref->calendar), dsc_calendar_name(hist->calendar));
+        dsc_log(ctx, DSC_LOG_WARN, "correct",
+                "%s: %zu dates of the %s calendar do not exist "
+                "in the model's %s calendar and are left out of the fit",
+                a->ref, ref_dropped, dsc_calendar_name(ref->calendar),
+                dsc_calendar_name(hist->calendar));
 
     out = dsc_field_create(ctx, sim->name, sim->calendar, sim->ntime, &sim->grid);
     if (!out) {
@@ -269,8 +274,10 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
     if (rc)
         goto fail;
     if (skipped)
-        dsc_log(ctx, DSC_LOG_WARN, "correct", "%zu of %zu cells have no observed or no "
-                "historical model value and stay missing", skipped, ncell);
+        dsc_log(ctx, DSC_LOG_WARN, "correct",
+                "%zu of %zu cells have no observed or no "
+                "historical model value and stay missing",
+                skipped, ncell);
 
     char p0[32], p1[32], title[256], source[3 * 1024], comment[256];
     dsc_date_format(d0, p0, sizeof p0);
@@ -280,15 +287,17 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
     char grouping[64] = "monthly groups";
     if (a->cfg.grouping == DSC_BC_GROUP_DOY)
         snprintf(grouping, sizeof grouping, "%d-day windows", a->cfg.window);
-    snprintf(comment, sizeof comment, "%s, %s, %zu quantile nodes, blocks of %ld years, "
-             "fitted on %s..%s; temperatures in degC", a->cfg.method, grouping,
-             a->cfg.nquantiles, a->block_years, p0, p1);
+    snprintf(comment, sizeof comment,
+             "%s, %s, %zu quantile nodes, blocks of %ld years, "
+             "fitted on %s..%s; temperatures in degC",
+             a->cfg.method, grouping, a->cfg.nquantiles, a->block_years, p0, p1);
     dsc_nc_meta_t meta = {title, source, line, comment};
     if ((rc = dsc_io_write_field_nc(ctx, a->out, out, &meta)))
         goto fail;
-    dsc_log(ctx, DSC_LOG_INFO, "correct", "%s: %s fitted on %s..%s (%zu ref, %zu hist days), "
-            "%zu days x %zu cells corrected", a->out, a->cfg.method, p0, p1, rb.n, hb.n,
-            sim->ntime, ncell);
+    dsc_log(ctx, DSC_LOG_INFO, "correct",
+            "%s: %s fitted on %s..%s (%zu ref, %zu hist days), "
+            "%zu days x %zu cells corrected",
+            a->out, a->cfg.method, p0, p1, rb.n, hb.n, sim->ntime, ncell);
 fail:
     free(ref_values);
     free(ref_dates);

@@ -30,10 +30,10 @@ typedef struct {
 
 /* One SIM paired with the reference: n dates both have, in the reference's calendar. */
 typedef struct {
-    char name[128];    /* column label: the file name without folder and extension */
+    char name[128]; /* column label: the file name without folder and extension */
     size_t n, ncell;
-    dsc_date_t *dates; /* n */
-    double *ref, *sim; /* n x ncell, time-major */
+    dsc_date_t *dates;         /* n */
+    double *ref, *sim;         /* n x ncell, time-major */
     double *ref_day, *sim_day; /* n spatial means per day */
     dsc_taylor_t daily, cycle;
     int has_daily, has_cycle;
@@ -185,8 +185,7 @@ static void pair_free(pair_t *p)
 static int pair_build(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref,
                       const dsc_field_t *sim, pair_t *p)
 {
-    size_t ncell = dsc_field_ncells(ref), most = ref->ntime < sim->ntime ? ref->ntime
-                                                                         : sim->ntime;
+    size_t ncell = dsc_field_ncells(ref), most = ref->ntime < sim->ntime ? ref->ntime : sim->ntime;
     p->ncell = ncell;
     p->dates = dsc_malloc(ctx, (most ? most : 1) * sizeof *p->dates, "evaluation dates");
     p->ref = dsc_malloc(ctx, (most ? most : 1) * ncell * sizeof *p->ref, "evaluation values");
@@ -274,14 +273,11 @@ static int pair_trends(dsc_ctx_t *ctx, dsc_calendar_t cal, pair_t *p)
     double *ms = dsc_malloc(ctx, nyears * sizeof *ms, "annual means");
     int rc = mr && ms ? DSC_OK : DSC_ERR_NOMEM;
     if (!rc) {
-        dsc_stats_annual_means(cal, p->dates, p->ref_day, p->n, MIN_COVERAGE, year0, nyears,
-                               mr);
-        dsc_stats_annual_means(cal, p->dates, p->sim_day, p->n, MIN_COVERAGE, year0, nyears,
-                               ms);
-        p->has_trend = dsc_stats_trend(ctx, mr, year0, nyears, TREND_LEVEL, &p->trend_ref) ==
-                           DSC_OK &&
-                       dsc_stats_trend(ctx, ms, year0, nyears, TREND_LEVEL, &p->trend_sim) ==
-                           DSC_OK;
+        dsc_stats_annual_means(cal, p->dates, p->ref_day, p->n, MIN_COVERAGE, year0, nyears, mr);
+        dsc_stats_annual_means(cal, p->dates, p->sim_day, p->n, MIN_COVERAGE, year0, nyears, ms);
+        p->has_trend =
+            dsc_stats_trend(ctx, mr, year0, nyears, TREND_LEVEL, &p->trend_ref) == DSC_OK &&
+            dsc_stats_trend(ctx, ms, year0, nyears, TREND_LEVEL, &p->trend_sim) == DSC_OK;
         if (!p->has_trend)
             dsc_log(ctx, DSC_LOG_WARN, "evaluate", "%s: no trend: %s", p->name,
                     dsc_ctx_message(ctx));
@@ -303,8 +299,8 @@ static int pair_stats(dsc_ctx_t *ctx, dsc_calendar_t cal, pair_t *p)
     dsc_stats_annual_cycle(cal, p->dates, p->sim_day, p->n, p->cycle_sim);
     p->has_cycle = dsc_stats_taylor(ctx, cycle_ref, p->cycle_sim, 366, &p->cycle) == DSC_OK;
     if (!p->has_cycle)
-        dsc_log(ctx, DSC_LOG_WARN, "evaluate", "%s: no annual-cycle Taylor statistics: %s",
-                p->name, dsc_ctx_message(ctx));
+        dsc_log(ctx, DSC_LOG_WARN, "evaluate", "%s: no annual-cycle Taylor statistics: %s", p->name,
+                dsc_ctx_message(ctx));
     p->ks = dsc_stats_ks(p->sim, len, p->ref, len);
     int rc = pair_trends(ctx, cal, p);
     if (!rc)
@@ -421,8 +417,8 @@ static int write_histogram(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_f
                            pair_t *pairs, size_t n)
 {
     size_t ncell = dsc_field_ncells(ref), nref = 0;
-    double *refv = dsc_malloc(ctx, (ref->ntime ? ref->ntime : 1) * ncell * sizeof *refv,
-                              "histogram values");
+    double *refv =
+        dsc_malloc(ctx, (ref->ntime ? ref->ntime : 1) * ncell * sizeof *refv, "histogram values");
     size_t *ref_counts = NULL;
     const double *series[MAX_SIMS + 1];
     size_t lens[MAX_SIMS + 1];
@@ -490,8 +486,8 @@ static int ref_period_means(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_
     return DSC_OK;
 }
 
-static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a,
-                                   const dsc_field_t *ref, const pair_t *pairs, size_t n)
+static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref,
+                                   const pair_t *pairs, size_t n)
 {
     dsc_date_t *dates = NULL;
     double *means = NULL, cycle[366], seasons[4];
@@ -507,8 +503,9 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a,
     if (!rc) {
         /* Slots follow the bias correction's day groups: 1-based day of a leap year in the
          * real-world calendars, so 29 February is slot 60 and 1 March always 61. */
-        size_t slots = ref->calendar == DSC_CAL_NOLEAP ? 365
-                       : ref->calendar == DSC_CAL_360_DAY ? 360 : 366;
+        size_t slots = ref->calendar == DSC_CAL_NOLEAP    ? 365
+                       : ref->calendar == DSC_CAL_360_DAY ? 360
+                                                          : 366;
         put_header(c.fp, "slot,ref", pairs, n);
         for (size_t s = 0; s < slots; s++) {
             fprintf(c.fp, "%zu", s + 1);
@@ -539,8 +536,8 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a,
 
 /* ---- the command --------------------------------------------------------------------- */
 
-static int evaluate_one(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref,
-                        size_t k, pair_t *pairs)
+static int evaluate_one(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref, size_t k,
+                        pair_t *pairs)
 {
     dsc_field_t *sim = NULL;
     /* Without --var, each simulation's variable is the reference's when it has one. */
@@ -548,9 +545,10 @@ static int evaluate_one(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_fiel
     if (!rc)
         rc = dsc_cli_require_grid(ctx, a->sims[k], &sim->grid, a->ref, &ref->grid);
     if (!rc && sim->calendar != ref->calendar)
-        dsc_log(ctx, DSC_LOG_WARN, "evaluate", "%s: calendar %s against the reference's %s; "
-                "only dates both calendars have are compared", a->sims[k],
-                dsc_calendar_name(sim->calendar), dsc_calendar_name(ref->calendar));
+        dsc_log(ctx, DSC_LOG_WARN, "evaluate",
+                "%s: calendar %s against the reference's %s; "
+                "only dates both calendars have are compared",
+                a->sims[k], dsc_calendar_name(sim->calendar), dsc_calendar_name(ref->calendar));
     label_of(a->sims[k], pairs, k, pairs[k].name, sizeof pairs[k].name);
     if (!rc)
         rc = pair_build(ctx, a, ref, sim, &pairs[k]);

@@ -67,8 +67,8 @@ static void print_grid(const dsc_io_info_t *in)
 {
     const dsc_field_t *f = in->field;
     if (in->lat.n && !isnan(in->lat.first) && in->layout && strcmp(in->layout, "grid") == 0) {
-        printf("latitude:   file %s: %g .. %g (%zu, %s)", in->lat.name, in->lat.first,
-               in->lat.last, in->lat.n, direction(in->lat.first, in->lat.last, in->lat.n));
+        printf("latitude:   file %s: %g .. %g (%zu, %s)", in->lat.name, in->lat.first, in->lat.last,
+               in->lat.n, direction(in->lat.first, in->lat.last, in->lat.n));
         if (f)
             printf("; decoded %g .. %g (%zu, ascending)", f->grid.lat[0],
                    f->grid.lat[f->grid.nlat - 1], f->grid.nlat);
@@ -129,16 +129,17 @@ static void print_values(const dsc_io_info_t *in)
     printf("\n");
     printf("packing:    stored as %s", in->type);
     if (in->packed)
-        printf(", value = stored * %.9g %c %.9g", in->scale_factor,
-               in->add_offset < 0 ? '-' : '+', fabs(in->add_offset));
+        printf(", value = stored * %.9g %c %.9g", in->scale_factor, in->add_offset < 0 ? '-' : '+',
+               fabs(in->add_offset));
     printf("\n");
     printf("fill:       _FillValue ");
     if (in->fill_kind == 0)
         printf("(none)");
     else
-        printf("%g%s", in->fill, in->fill_kind == 2   ? " (netCDF default)"
-                                 : in->fill_kind == 3 ? " (matches no stored value)"
-                                                      : "");
+        printf("%g%s", in->fill,
+               in->fill_kind == 2   ? " (netCDF default)"
+               : in->fill_kind == 3 ? " (matches no stored value)"
+                                    : "");
     printf(", missing_value ");
     for (size_t i = 0; i < in->nmissing_value; i++)
         printf("%s%g", i ? " " : "", in->missing_value[i]);

@@ -91,14 +91,15 @@ static int parse_args(int argc, char **argv, regrid_args_t *a)
         } else if (dsc_cli_log_option(o, &a->level)) {
             continue;
         } else if (o[0] == '-' && o[1]) {
-            fprintf(stderr, "downscale: regrid: unknown or incomplete option '%s' (see "
-                            "downscale regrid --help)\n", o);
+            fprintf(stderr,
+                    "downscale: regrid: unknown or incomplete option '%s' (see "
+                    "downscale regrid --help)\n",
+                    o);
             return DSC_EXIT_USAGE;
         } else if (npos < 2) {
             pos[npos++] = o;
         } else {
-            fprintf(stderr, "downscale: regrid: one input and one output ('%s' is a third)\n",
-                    o);
+            fprintf(stderr, "downscale: regrid: one input and one output ('%s' is a third)\n", o);
             return DSC_EXIT_USAGE;
         }
     }
@@ -110,20 +111,21 @@ static int parse_args(int argc, char **argv, regrid_args_t *a)
         return DSC_EXIT_USAGE;
     }
     if (!known_method(a->method)) {
-        fprintf(stderr, "downscale: regrid: unknown method '%s' (bilinear, nearest, "
-                        "conservative, idw)\n", a->method);
+        fprintf(stderr,
+                "downscale: regrid: unknown method '%s' (bilinear, nearest, "
+                "conservative, idw)\n",
+                a->method);
         return DSC_EXIT_USAGE;
     }
     if (dsc_cli_same_file(a->in, a->out)) {
-        fprintf(stderr, "downscale: regrid: %s: the output would overwrite the input\n",
-                a->out);
+        fprintf(stderr, "downscale: regrid: %s: the output would overwrite the input\n", a->out);
         return DSC_EXIT_USAGE;
     }
     /* CF's history: a time stamp, then the command. */
     time_t now = time(NULL);
     struct tm utc;
-    size_t n = strftime(a->history, sizeof a->history, "%Y-%m-%dT%H:%M:%SZ: ",
-                        gmtime_r(&now, &utc));
+    size_t n =
+        strftime(a->history, sizeof a->history, "%Y-%m-%dT%H:%M:%SZ: ", gmtime_r(&now, &utc));
     dsc_cli_join_args(argc, argv, a->history + n, sizeof a->history - n);
     return 0;
 }
@@ -225,8 +227,8 @@ static int open_source(dsc_ctx_t *ctx, const regrid_args_t *a, const char *var,
     if (rc)
         return rc;
     const dsc_grid_t *pg = dsc_io_stream_info(part)->grid;
-    dsc_log(ctx, DSC_LOG_DEBUG, "regrid", "%s: reading %zu x %zu of %zu x %zu source cells",
-            a->in, pg->nlat, pg->nlon, g->nlat, g->nlon);
+    dsc_log(ctx, DSC_LOG_DEBUG, "regrid", "%s: reading %zu x %zu of %zu x %zu source cells", a->in,
+            pg->nlat, pg->nlon, g->nlat, g->nlon);
     dsc_io_stream_close(*src);
     *src = part;
     return DSC_OK;
@@ -249,18 +251,21 @@ static int check_weights_grid(dsc_ctx_t *ctx, const char *wpath, const char *wha
 {
     size_t n = dsc_grid_ncells(expect);
     if (dsc_grid_ncells(wg) != n)
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: the weights' %s grid has %zu cells, %s has "
-                         "%zu: they were made for another grid", wpath, what,
-                         dsc_grid_ncells(wg), expect_name, n);
+        return dsc_error(ctx, DSC_ERR_USAGE,
+                         "%s: the weights' %s grid has %zu cells, %s has "
+                         "%zu: they were made for another grid",
+                         wpath, what, dsc_grid_ncells(wg), expect_name, n);
     for (size_t c = 0; c < n; c++) {
         double lat, lon;
         dsc_grid_cell_coords(expect, c, &lat, &lon);
         if (!same_place(wg, c, lat, lon)) {
             double wlat, wlon;
             dsc_grid_cell_coords(wg, c, &wlat, &wlon);
-            return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s cell %zu of the weights lies at "
+            return dsc_error(ctx, DSC_ERR_USAGE,
+                             "%s: %s cell %zu of the weights lies at "
                              "(%.4f, %.4f), in %s at (%.4f, %.4f): they were made for "
-                             "another grid", wpath, what, c, wlat, wlon, expect_name, lat, lon);
+                             "another grid",
+                             wpath, what, c, wlat, wlon, expect_name, lat, lon);
         }
     }
     return DSC_OK;
@@ -282,8 +287,8 @@ static int read_weights(dsc_ctx_t *ctx, const regrid_args_t *a, const dsc_grid_t
     if (!(rc = check_weights_grid(ctx, a->weights_in, "source", &wsrc, &so->grid, a->in)) &&
         !(rc = check_weights_grid(ctx, a->weights_in, "target", &wdst, tfile, a->to)))
         rc = dsc_regrid_weights_reorder(ctx, raw, dsc_grid_ncells(src), so->from_file,
-                                        dsc_grid_ncells(&t->grid),
-                                        to->nfile ? to->to_file : NULL, w);
+                                        dsc_grid_ncells(&t->grid), to->nfile ? to->to_file : NULL,
+                                        w);
     dsc_regrid_weights_destroy(raw);
     dsc_grid_clear(&wsrc);
     dsc_grid_clear(&wdst);
@@ -328,8 +333,8 @@ static int get_weights(dsc_ctx_t *ctx, const regrid_args_t *a, const dsc_io_stre
     }
     if (a->weights_in) {
         rc = read_weights(ctx, a, in->grid, &so, t, &to, w);
-    } else if ((rc = dsc_regrid_weights_build_edges(ctx, a->method, in->grid, &src_edges,
-                                                    &t->grid, &t->edges, w))) {
+    } else if ((rc = dsc_regrid_weights_build_edges(ctx, a->method, in->grid, &src_edges, &t->grid,
+                                                    &t->edges, w))) {
         /* The weights know no file names; the user wants to know which files. */
         char msg[1024];
         snprintf(msg, sizeof msg, "%s", dsc_ctx_message(ctx));
@@ -354,9 +359,9 @@ static int open_output(dsc_ctx_t *ctx, const regrid_args_t *a, const dsc_io_stre
                        dsc_io_writer_t **out)
 {
     char comment[1024];
-    snprintf(comment, sizeof comment, "%s regridded from %s onto %s (%s weights%s%s)",
-             in->var, in->path, a->to, dsc_regrid_weights_method(w),
-             a->weights_in ? " from " : "", a->weights_in ? a->weights_in : "");
+    snprintf(comment, sizeof comment, "%s regridded from %s onto %s (%s weights%s%s)", in->var,
+             in->path, a->to, dsc_regrid_weights_method(w), a->weights_in ? " from " : "",
+             a->weights_in ? a->weights_in : "");
     dsc_nc_meta_t meta = {.source = in->path, .history = a->history, .comment = comment};
     dsc_io_writer_opts_t o = {
         .name = in->var,
@@ -426,15 +431,16 @@ static int run(dsc_ctx_t *ctx, const regrid_args_t *a)
         goto done;
     const dsc_io_stream_info_t *in = dsc_io_stream_info(src);
     if (in->grid->kind != DSC_GRID_RECTILINEAR) {
-        rc = dsc_error(ctx, DSC_ERR_USAGE, "%s: %s is on points, not a grid; only a grid can "
-                       "be regridded", a->in, var);
+        rc = dsc_error(ctx, DSC_ERR_USAGE,
+                       "%s: %s is on points, not a grid; only a grid can "
+                       "be regridded",
+                       a->in, var);
         goto done;
     }
-    if ((rc = get_weights(ctx, a, in, &target, &w)) ||
-        (rc = stream(ctx, a, src, w, &target.grid)))
+    if ((rc = get_weights(ctx, a, in, &target, &w)) || (rc = stream(ctx, a, src, w, &target.grid)))
         goto done;
-    dsc_log(ctx, DSC_LOG_INFO, "regrid", "%s: %zu steps of %s on %zu cells (%s)", a->out,
-            in->ntime, var, dsc_grid_ncells(&target.grid), dsc_regrid_weights_method(w));
+    dsc_log(ctx, DSC_LOG_INFO, "regrid", "%s: %zu steps of %s on %zu cells (%s)", a->out, in->ntime,
+            var, dsc_grid_ncells(&target.grid), dsc_regrid_weights_method(w));
 done:
     dsc_regrid_weights_destroy(w);
     dsc_io_stream_close(src);

@@ -95,8 +95,7 @@ dsc_ctx_t *dsc_cli_context(dsc_log_level level)
     return ctx;
 }
 
-dsc_ctx_t *dsc_cli_begin(int parsed, void (*usage)(FILE *fp), dsc_log_level level,
-                         int *exit_code)
+dsc_ctx_t *dsc_cli_begin(int parsed, void (*usage)(FILE *fp), dsc_log_level level, int *exit_code)
 {
     *exit_code = parsed > 0 ? DSC_EXIT_OK : parsed < 0 ? DSC_EXIT_USAGE : DSC_EXIT_INTERNAL;
     if (parsed > 0)

@@ -27,8 +27,10 @@ int dsc_cli_guess_variable(dsc_ctx_t *ctx, const char *path, const char *prefer,
     if (n > 0)
         snprintf(name, size, "%s", vars[pick]);
     else
-        rc = dsc_error(ctx, DSC_ERR_USAGE, "%s: no temperature variable found; name one with "
-                       "--var (or --ref-var)", path);
+        rc = dsc_error(ctx, DSC_ERR_USAGE,
+                       "%s: no temperature variable found; name one with "
+                       "--var (or --ref-var)",
+                       path);
     dsc_io_paths_free(vars, n);
     return rc;
 }
@@ -92,16 +94,15 @@ void dsc_cli_join_args(int argc, char **argv, char *buf, size_t size)
  * degrees; 1e-4 (about 10 m) still tells neighbouring cells of any real grid apart. */
 #define COORD_TOLERANCE 1e-4
 
-static int coords_match(const double *a, const double *b, size_t n, const char *axis,
-                        char *why, size_t size)
+static int coords_match(const double *a, const double *b, size_t n, const char *axis, char *why,
+                        size_t size)
 {
     for (size_t i = 0; i < n; i++) {
         double d = fabs(a[i] - b[i]);
         if (d > 180.0)
             d = 360.0 - d; /* -180 and 180 are the same meridian */
         if (!(d <= COORD_TOLERANCE) && !(isnan(a[i]) && isnan(b[i]))) {
-            snprintf(why, size, "%s %zu is %.5f in one and %.5f in the other", axis, i, a[i],
-                     b[i]);
+            snprintf(why, size, "%s %zu is %.5f in one and %.5f in the other", axis, i, a[i], b[i]);
             return -1;
         }
     }
@@ -137,8 +138,10 @@ int dsc_cli_require_grid(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *gri
     char why[256];
     if (dsc_cli_grids_match(grid, ref_grid, why, sizeof why) == 0)
         return DSC_OK;
-    return dsc_error(ctx, DSC_ERR_USAGE, "%s: not on the grid of %s (%s); put both on one "
-                     "grid first, e.g. with downscale regrid", path, ref_path, why);
+    return dsc_error(ctx, DSC_ERR_USAGE,
+                     "%s: not on the grid of %s (%s); put both on one "
+                     "grid first, e.g. with downscale regrid",
+                     path, ref_path, why);
 }
 
 int dsc_cli_same_file(const char *a, const char *b)

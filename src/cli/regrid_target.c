@@ -43,8 +43,7 @@ static int parse_global(dsc_ctx_t *ctx, const char *spec, dsc_grid_t *g)
         return bad_target(ctx, spec, "expected rNLONxNLAT, e.g. r1440x720");
     const char *rest = end + 1;
     unsigned long nlat = strtoul(rest, &end, 10);
-    if (errno || end == rest || *end || nlon == 0 || nlat == 0 ||
-        nlon > MAX_DESCRIBED_CELLS / nlat)
+    if (errno || end == rest || *end || nlon == 0 || nlat == 0 || nlon > MAX_DESCRIBED_CELLS / nlat)
         return bad_target(ctx, spec, "expected rNLONxNLAT with sizes of at least 1");
     if (dsc_grid_init_rectilinear(ctx, g, nlat, nlon))
         return DSC_ERR_NOMEM;
@@ -119,7 +118,8 @@ static int parse_points(dsc_ctx_t *ctx, const char *spec, dsc_grid_t *g)
         }
         if (take_number(&p, ",", &g->lat[i]) || !*p || take_number(&p, ";", &g->lon[i]) ||
             (p != item_end + 1 && p != item_end) || fabs(g->lat[i]) > 90.0)
-            return bad_target(ctx, spec, "expected points:[NAME=]LAT,LON;... with latitudes "
+            return bad_target(ctx, spec,
+                              "expected points:[NAME=]LAT,LON;... with latitudes "
                               "in -90..90");
         g->lon[i] = dsc_lon_normalize(g->lon[i]);
         p = *item_end ? item_end + 1 : item_end;
@@ -187,9 +187,8 @@ static void index_inverse(const size_t *index, size_t n, size_t nfile, const dou
  * edges from the centre, around its own stored centre, so the edges run with the file's
  * coordinates (ascending or descending, in the file's longitude turn). *out is NULL when a
  * file cell has no grid cell or the grid has no edges. */
-static int file_edges(dsc_ctx_t *ctx, const double *edges, const double *grid_c,
-                      const size_t *inv, const double *file_c, size_t nfile, int is_lon,
-                      double **out)
+static int file_edges(dsc_ctx_t *ctx, const double *edges, const double *grid_c, const size_t *inv,
+                      const double *file_c, size_t nfile, int is_lon, double **out)
 {
     *out = NULL;
     if (!edges || nfile == 0)
@@ -247,8 +246,7 @@ int dsc_cli_file_order(dsc_ctx_t *ctx, const dsc_io_stream_info_t *in, dsc_cli_f
     memcpy(o->grid.lon, in->file_lon, fnlon * sizeof(double));
     rc = file_edges(ctx, in->lat_edges, g->lat, row_of, in->file_lat, fnlat, 0, &o->lat_edges);
     if (rc == DSC_OK)
-        rc = file_edges(ctx, in->lon_edges, g->lon, col_of, in->file_lon, fnlon, 1,
-                        &o->lon_edges);
+        rc = file_edges(ctx, in->lon_edges, g->lon, col_of, in->file_lon, fnlon, 1, &o->lon_edges);
 done:
     free(row_of);
     free(col_of);

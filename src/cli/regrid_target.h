@@ -32,13 +32,13 @@ void dsc_cli_target_clear(dsc_cli_target_t *t);
 /* A stream's grid (lat ascending, lon from -180, maybe a subset) against its file's cell
  * order (cell = file_lat_index * file_nlon + file_lon_index). */
 typedef struct {
-    size_t nfile;            /* cells in the file: file_nlat x file_nlon */
-    size_t *to_file;         /* ncells of the grid: each cell's file cell */
-    size_t *from_file;       /* nfile: each file cell's grid cell, DSC_REGRID_NO_CELL for a
-                                cell that was not read; a longitude column the reader
-                                dropped as a repeat of another (0 and 360) maps to it */
-    dsc_grid_t grid;         /* the file's grid in file order, coordinates as stored */
-    double *lat_edges;       /* file-order edges from the stream's bounds, or NULL */
+    size_t nfile;      /* cells in the file: file_nlat x file_nlon */
+    size_t *to_file;   /* ncells of the grid: each cell's file cell */
+    size_t *from_file; /* nfile: each file cell's grid cell, DSC_REGRID_NO_CELL for a
+                          cell that was not read; a longitude column the reader
+                          dropped as a repeat of another (0 and 360) maps to it */
+    dsc_grid_t grid;   /* the file's grid in file order, coordinates as stored */
+    double *lat_edges; /* file-order edges from the stream's bounds, or NULL */
     double *lon_edges;
 } dsc_cli_file_order_t;
 

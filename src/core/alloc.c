@@ -17,8 +17,7 @@ void *dsc_calloc(dsc_ctx_t *ctx, size_t count, size_t size, const char *what)
 {
     void *p = calloc(count ? count : 1, size ? size : 1);
     if (!p)
-        dsc_error(ctx, DSC_ERR_NOMEM, "%s: out of memory (%zu x %zu bytes)", what, count,
-                  size);
+        dsc_error(ctx, DSC_ERR_NOMEM, "%s: out of memory (%zu x %zu bytes)", what, count, size);
     return p;
 }
 

@@ -11,9 +11,8 @@
 #include <stdlib.h>
 
 /* Largest value a BLAS or LAPACK integer can hold; both are 32 or 64 bits by build. */
-#define INT_LIMIT(type)                                                                    \
-    (sizeof(type) >= sizeof(size_t) ? SIZE_MAX / 2                                         \
-                                    : ((size_t)1 << (8 * sizeof(type) - 1)) - 1)
+#define INT_LIMIT(type)                                                                            \
+    (sizeof(type) >= sizeof(size_t) ? SIZE_MAX / 2 : ((size_t)1 << (8 * sizeof(type) - 1)) - 1)
 
 static size_t max1(size_t v)
 {
@@ -25,11 +24,15 @@ static int check_matrix(dsc_ctx_t *ctx, const char *what, const char *name, cons
                         size_t rows, size_t cols, size_t ld, size_t limit)
 {
     if (rows > limit || cols > limit || ld > limit)
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s of %zu x %zu (ld %zu) exceeds the BLAS "
-                         "integer range", what, name, rows, cols, ld);
+        return dsc_error(ctx, DSC_ERR_USAGE,
+                         "%s: %s of %zu x %zu (ld %zu) exceeds the BLAS "
+                         "integer range",
+                         what, name, rows, cols, ld);
     if (ld < max1(cols))
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s is %zu x %zu but its leading dimension "
-                         "is %zu (needs >= %zu)", what, name, rows, cols, ld, max1(cols));
+        return dsc_error(ctx, DSC_ERR_USAGE,
+                         "%s: %s is %zu x %zu but its leading dimension "
+                         "is %zu (needs >= %zu)",
+                         what, name, rows, cols, ld, max1(cols));
     if (!p && rows > 0 && cols > 0)
         return dsc_error(ctx, DSC_ERR_USAGE, "%s: %s is NULL", what, name);
     return DSC_OK;
@@ -40,9 +43,9 @@ static CBLAS_TRANSPOSE cblas_op(dsc_blas_op op)
     return op == DSC_BLAS_TRANSPOSED ? CblasTrans : CblasNoTrans;
 }
 
-int dsc_blas_dgemm(dsc_ctx_t *ctx, const char *what, dsc_blas_op op_a, dsc_blas_op op_b,
-                   size_t m, size_t n, size_t k, double alpha, const double *a, size_t lda,
-                   const double *b, size_t ldb, double beta, double *c, size_t ldc)
+int dsc_blas_dgemm(dsc_ctx_t *ctx, const char *what, dsc_blas_op op_a, dsc_blas_op op_b, size_t m,
+                   size_t n, size_t k, double alpha, const double *a, size_t lda, const double *b,
+                   size_t ldb, double beta, double *c, size_t ldc)
 {
     const size_t limit = INT_LIMIT(blasint);
     int transposed_a = op_a == DSC_BLAS_TRANSPOSED;
@@ -62,8 +65,8 @@ int dsc_blas_dgemm(dsc_ctx_t *ctx, const char *what, dsc_blas_op op_a, dsc_blas_
     if (m == 0 || n == 0)
         return DSC_OK;
 
-    cblas_dgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), (blasint)m, (blasint)n,
-                (blasint)k, alpha, a, (blasint)lda, b, (blasint)ldb, beta, c, (blasint)ldc);
+    cblas_dgemm(CblasRowMajor, cblas_op(op_a), cblas_op(op_b), (blasint)m, (blasint)n, (blasint)k,
+                alpha, a, (blasint)lda, b, (blasint)ldb, beta, c, (blasint)ldc);
     return DSC_OK;
 }
 
@@ -94,14 +97,13 @@ int dsc_blas_dgemv(dsc_ctx_t *ctx, const char *what, dsc_blas_op op_a, size_t m,
         return DSC_OK;
     }
 
-    cblas_dgemv(CblasRowMajor, cblas_op(op_a), (blasint)m, (blasint)n, alpha, a, (blasint)lda,
-                x, 1, beta, y, 1);
+    cblas_dgemv(CblasRowMajor, cblas_op(op_a), (blasint)m, (blasint)n, alpha, a, (blasint)lda, x, 1,
+                beta, y, 1);
     return DSC_OK;
 }
 
-int dsc_lapack_lstsq(dsc_ctx_t *ctx, const char *what, size_t m, size_t n, size_t nrhs,
-                     double *a, size_t lda, double *y, size_t ldy, double rcond, size_t *rank,
-                     double *s)
+int dsc_lapack_lstsq(dsc_ctx_t *ctx, const char *what, size_t m, size_t n, size_t nrhs, double *a,
+                     size_t lda, double *y, size_t ldy, double rcond, size_t *rank, double *s)
 {
     const size_t limit = INT_LIMIT(lapack_int);
     size_t rows_y = m > n ? m : n;
@@ -116,8 +118,10 @@ int dsc_lapack_lstsq(dsc_ctx_t *ctx, const char *what, size_t m, size_t n, size_
     if (rc)
         return rc;
     if (m == 0 || n == 0 || nrhs == 0)
-        return dsc_error(ctx, DSC_ERR_USAGE, "%s: empty least-squares problem (%zu x %zu, "
-                         "%zu right-hand sides)", what, m, n, nrhs);
+        return dsc_error(ctx, DSC_ERR_USAGE,
+                         "%s: empty least-squares problem (%zu x %zu, "
+                         "%zu right-hand sides)",
+                         what, m, n, nrhs);
 
     if (!s) {
         s_own = dsc_malloc(ctx, (m < n ? m : n) * sizeof *s_own, what);
@@ -130,14 +134,20 @@ int dsc_lapack_lstsq(dsc_ctx_t *ctx, const char *what, size_t m, size_t n, size_
     free(s_own);
 
     if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
-        return dsc_error(ctx, DSC_ERR_NOMEM, "%s: LAPACKE_dgelsd could not allocate its "
-                         "workspace", what);
+        return dsc_error(ctx, DSC_ERR_NOMEM,
+                         "%s: LAPACKE_dgelsd could not allocate its "
+                         "workspace",
+                         what);
     if (info < 0)
-        return dsc_error(ctx, DSC_ERR_INTERNAL, "%s: LAPACKE_dgelsd rejected argument %d "
-                         "(a NaN in the data, or a shape error)", what, (int)-info);
+        return dsc_error(ctx, DSC_ERR_INTERNAL,
+                         "%s: LAPACKE_dgelsd rejected argument %d "
+                         "(a NaN in the data, or a shape error)",
+                         what, (int)-info);
     if (info > 0)
-        return dsc_error(ctx, DSC_ERR_NUMERIC, "%s: the SVD did not converge (%d "
-                         "off-diagonal elements left)", what, (int)info);
+        return dsc_error(ctx, DSC_ERR_NUMERIC,
+                         "%s: the SVD did not converge (%d "
+                         "off-diagonal elements left)",
+                         what, (int)info);
     if (rank)
         *rank = (size_t)rank_out;
     return DSC_OK;

@@ -7,12 +7,12 @@
 #include <string.h>
 
 struct dsc_ctx {
-    int status;             /* last error code, DSC_OK when none */
-    char message[1024];     /* last error message */
-    dsc_log_fn log_fn;      /* log sink; NULL drops every line */
-    void *log_user;         /* passed back to log_fn */
-    dsc_log_level log_level; /* most verbose level delivered */
-    dsc_rng_t rng;          /* the context's own random stream */
+    int status;                  /* last error code, DSC_OK when none */
+    char message[1024];          /* last error message */
+    dsc_log_fn log_fn;           /* log sink; NULL drops every line */
+    void *log_user;              /* passed back to log_fn */
+    dsc_log_level log_level;     /* most verbose level delivered */
+    dsc_rng_t rng;               /* the context's own random stream */
     dsc_progress_fn progress_fn; /* progress sink; NULL = none */
     void *progress_user;
 };
@@ -106,18 +106,30 @@ void dsc_ctx_clear(dsc_ctx_t *ctx)
 const char *dsc_strerror(int code)
 {
     switch (code) {
-    case DSC_OK: return "success";
-    case DSC_ERR_NOMEM: return "out of memory";
-    case DSC_ERR_IO: return "input/output error";
-    case DSC_ERR_FORMAT: return "malformed or non-CF input";
-    case DSC_ERR_UNITS: return "unknown or unsuitable units";
-    case DSC_ERR_RANGE: return "no data in the requested range";
-    case DSC_ERR_CONFIG: return "invalid configuration";
-    case DSC_ERR_NUMERIC: return "numerical failure";
-    case DSC_ERR_USAGE: return "invalid arguments";
-    case DSC_ERR_INTERNAL: return "internal library failure";
-    case DSC_ERR_LOCKED: return "output directory is locked by another run";
-    default: return "unknown error";
+    case DSC_OK:
+        return "success";
+    case DSC_ERR_NOMEM:
+        return "out of memory";
+    case DSC_ERR_IO:
+        return "input/output error";
+    case DSC_ERR_FORMAT:
+        return "malformed or non-CF input";
+    case DSC_ERR_UNITS:
+        return "unknown or unsuitable units";
+    case DSC_ERR_RANGE:
+        return "no data in the requested range";
+    case DSC_ERR_CONFIG:
+        return "invalid configuration";
+    case DSC_ERR_NUMERIC:
+        return "numerical failure";
+    case DSC_ERR_USAGE:
+        return "invalid arguments";
+    case DSC_ERR_INTERNAL:
+        return "internal library failure";
+    case DSC_ERR_LOCKED:
+        return "output directory is locked by another run";
+    default:
+        return "unknown error";
     }
 }
 

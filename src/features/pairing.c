@@ -15,9 +15,8 @@ void dsc_features_pair_by_date(const dsc_date_t *mdates, size_t nm, const dsc_da
     for (size_t t = 0; t < nm; t++) {
         while (j < no && dsc_date_compare(odates[j], mdates[t]) < 0)
             j++;
-        target[t] = (j < no && dsc_date_compare(odates[j], mdates[t]) == 0)
-                        ? obs[j * ostride]
-                        : NAN;
+        target[t] =
+            (j < no && dsc_date_compare(odates[j], mdates[t]) == 0) ? obs[j * ostride] : NAN;
     }
 }
 
@@ -35,10 +34,10 @@ static size_t find_date(const dsc_date_t *dates, size_t n, dsc_date_t d)
     return lo < n && dsc_date_compare(dates[lo], d) == 0 ? lo : n;
 }
 
-void dsc_features_pair_by_year_fraction(const dsc_date_t *mdates, dsc_calendar_t mcal,
-                                        size_t nm, const dsc_date_t *odates,
-                                        dsc_calendar_t ocal, const double *obs,
-                                        size_t ostride, size_t no, double *target)
+void dsc_features_pair_by_year_fraction(const dsc_date_t *mdates, dsc_calendar_t mcal, size_t nm,
+                                        const dsc_date_t *odates, dsc_calendar_t ocal,
+                                        const double *obs, size_t ostride, size_t no,
+                                        double *target)
 {
     for (size_t t = 0; t < nm; t++) {
         int y = mdates[t].year;

@@ -8,9 +8,8 @@ size_t dsc_features_count(size_t ncols)
     return ncols + 2;
 }
 
-void dsc_features_fill(const dsc_features_column_t *cols, size_t ncols,
-                       const dsc_date_t *dates, dsc_calendar_t cal, size_t t0, size_t n,
-                       double *x)
+void dsc_features_fill(const dsc_features_column_t *cols, size_t ncols, const dsc_date_t *dates,
+                       dsc_calendar_t cal, size_t t0, size_t n, double *x)
 {
     size_t p = dsc_features_count(ncols);
     for (size_t i = 0; i < n; i++) {

@@ -76,9 +76,9 @@ int dsc_grid_init_points(dsc_ctx_t *ctx, dsc_grid_t *grid, size_t n)
 
 int dsc_grid_copy(dsc_ctx_t *ctx, dsc_grid_t *dst, const dsc_grid_t *src)
 {
-    int rc = src->kind == DSC_GRID_POINTS ? dsc_grid_init_points(ctx, dst, src->nlat)
-                                          : dsc_grid_init_rectilinear(ctx, dst, src->nlat,
-                                                                      src->nlon);
+    int rc = src->kind == DSC_GRID_POINTS
+                 ? dsc_grid_init_points(ctx, dst, src->nlat)
+                 : dsc_grid_init_rectilinear(ctx, dst, src->nlat, src->nlon);
     if (rc)
         return rc;
     size_t nlon = src->kind == DSC_GRID_POINTS ? src->nlat : src->nlon;
@@ -99,8 +99,8 @@ fail:
     return DSC_ERR_NOMEM;
 }
 
-dsc_field_t *dsc_field_create(dsc_ctx_t *ctx, const char *name, dsc_calendar_t cal,
-                              size_t ntime, const dsc_grid_t *grid)
+dsc_field_t *dsc_field_create(dsc_ctx_t *ctx, const char *name, dsc_calendar_t cal, size_t ntime,
+                              const dsc_grid_t *grid)
 {
     dsc_field_t *f = dsc_calloc(ctx, 1, sizeof *f, "field");
     if (!f)
@@ -116,8 +116,8 @@ dsc_field_t *dsc_field_create(dsc_ctx_t *ctx, const char *name, dsc_calendar_t c
         goto fail;
     size_t ncell = dsc_grid_ncells(grid);
     if (ncell && ntime > SIZE_MAX / ncell) {
-        dsc_error(ctx, DSC_ERR_NOMEM, "field %s: %zu x %zu values is too many", f->name,
-                  ntime, ncell);
+        dsc_error(ctx, DSC_ERR_NOMEM, "field %s: %zu x %zu values is too many", f->name, ntime,
+                  ncell);
         goto fail;
     }
     f->values = dsc_nan_array(ctx, ntime * ncell, "field values");
@@ -164,10 +164,9 @@ int dsc_field_subset_years(dsc_ctx_t *ctx, const dsc_field_t *field, int year0, 
     size_t t0 = dsc_field_find_date(field, (dsc_date_t){year0, 1, 1, 0});
     size_t t1 = dsc_field_find_date(field, (dsc_date_t){year1 + 1, 1, 1, 0});
     if (t1 <= t0)
-        return dsc_error(ctx, DSC_ERR_RANGE, "%s: %s has no time step in %d-%d",
-                         field->source, field->name, year0, year1);
-    dsc_field_t *f = dsc_field_create(ctx, field->name, field->calendar, t1 - t0,
-                                      &field->grid);
+        return dsc_error(ctx, DSC_ERR_RANGE, "%s: %s has no time step in %d-%d", field->source,
+                         field->name, year0, year1);
+    dsc_field_t *f = dsc_field_create(ctx, field->name, field->calendar, t1 - t0, &field->grid);
     if (!f)
         return dsc_ctx_status(ctx);
     size_t ncell = dsc_field_ncells(field);

@@ -92,8 +92,7 @@ int dsc_checksums_get(dsc_ctx_t *ctx, dsc_checksums_t *cs, const char *path, cha
     long long size = (long long)st.st_size;
     long long mtime = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     for (size_t i = 0; i < cs->n; i++)
-        if (strcmp(cs->paths[i], path) == 0 && cs->size[i] == size &&
-            cs->mtime_ns[i] == mtime) {
+        if (strcmp(cs->paths[i], path) == 0 && cs->size[i] == size && cs->mtime_ns[i] == mtime) {
             memcpy(hex, cs->sha[i], 65);
             return DSC_OK;
         }
@@ -157,8 +156,7 @@ static void put(text_t *t, const char *fmt, ...)
     va_list ap;
     for (;;) {
         va_start(ap, fmt);
-        int n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->buf ? t->cap - t->len : 0, fmt,
-                          ap);
+        int n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->buf ? t->cap - t->len : 0, fmt, ap);
         va_end(ap);
         if (n < 0) {
             t->failed = 1;
@@ -188,15 +186,14 @@ static void put_period(text_t *t, const char *name, dsc_period_t p)
 
 static void put_bc(text_t *t, const char *name, const dsc_bc_config_t *b)
 {
-    put(t, "%s = %s %s grouping=%d window=%d quantiles=%zu extrapolation=%s\n", name,
-        b->method, b->kind, (int)b->grouping, b->window, b->nquantiles, b->extrapolation);
+    put(t, "%s = %s %s grouping=%d window=%d quantiles=%zu extrapolation=%s\n", name, b->method,
+        b->kind, (int)b->grouping, b->window, b->nquantiles, b->extrapolation);
 }
 
 static int put_inputs(dsc_ctx_t *ctx, text_t *t, const dsc_pipeline_t *p, const dsc_job_t *job,
                       size_t v, size_t m, dsc_checksums_t *cs)
 {
-    const char *tmpls[5] = {job->gcm, job->gcm_historical, job->gcm_future, job->obs,
-                            job->obs2};
+    const char *tmpls[5] = {job->gcm, job->gcm_historical, job->gcm_future, job->obs, job->obs2};
     const char *vars[5] = {job->gcm_var[v], job->gcm_var[v], job->gcm_var[v], job->obs_var[v],
                            job->obs2_var[v]};
     size_t ns = job->nscen ? job->nscen : 1;
@@ -204,13 +201,12 @@ static int put_inputs(dsc_ctx_t *ctx, text_t *t, const dsc_pipeline_t *p, const 
         if (!tmpls[k][0])
             continue;
         for (size_t s = 0; s < ns; s++) {
-            const char *scen = k == 1 ? "historical"
+            const char *scen = k == 1       ? "historical"
                                : job->nscen ? job->scenarios[s]
                                             : "historical";
             char **paths = NULL;
             size_t n = 0;
-            int rc = dsc_input_paths(ctx, p, tmpls[k], vars[k], job->models[m], scen, &paths,
-                                     &n);
+            int rc = dsc_input_paths(ctx, p, tmpls[k], vars[k], job->models[m], scen, &paths, &n);
             for (size_t i = 0; i < n && !rc; i++) {
                 char hex[65];
                 rc = dsc_checksums_get(ctx, cs, paths[i], hex);
@@ -227,24 +223,23 @@ static int put_inputs(dsc_ctx_t *ctx, text_t *t, const dsc_pipeline_t *p, const 
     return DSC_OK;
 }
 
-int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                        size_t v, size_t m, dsc_checksums_t *cs, char **text, char key[65])
+int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job, size_t v,
+                        size_t m, dsc_checksums_t *cs, char **text, char key[65])
 {
     text_t t = {0};
     const dsc_region_def_t *r = &job->region;
     const dsc_nn_config_t *nn = &p->nn;
     put(&t, "version = %s\n", DSC_VERSION);
-    put(&t, "region = %s kind=%d lat=%.6f lon=%.6f box=%.6f,%.6f,%.6f,%.6f location=%s\n",
-        r->name, (int)r->kind, r->lat, r->lon, r->lat_min, r->lat_max, r->lon_min, r->lon_max,
-        r->location);
+    put(&t, "region = %s kind=%d lat=%.6f lon=%.6f box=%.6f,%.6f,%.6f,%.6f location=%s\n", r->name,
+        (int)r->kind, r->lat, r->lon, r->lat_min, r->lat_max, r->lon_min, r->lon_max, r->location);
     put(&t, "variable = %s (model %s, obs %s, obs2 %s)\n", job->variables[v], job->gcm_var[v],
         job->obs_var[v], job->obs2_var[v]);
     put(&t, "model = %s\n", job->models[m]);
     put(&t, "scenarios =");
     for (size_t s = 0; s < job->nscen; s++)
         put(&t, " %s", job->scenarios[s]);
-    put(&t, "\ninputs = gcm=%s gcm_historical=%s gcm_future=%s obs=%s (%s) obs2=%s\n",
-        job->gcm, job->gcm_historical, job->gcm_future, job->obs, job->obs_format, job->obs2);
+    put(&t, "\ninputs = gcm=%s gcm_historical=%s gcm_future=%s obs=%s (%s) obs2=%s\n", job->gcm,
+        job->gcm_historical, job->gcm_future, job->obs, job->obs_format, job->obs2);
     const dsc_input_overrides_t *ovs[] = {&job->gcm_over, &job->obs_over, &job->obs2_over};
     for (size_t k = 0; k < 3; k++)
         put(&t, "overrides %zu = calendar=%s time_units=%s units=%s\n", k, ovs[k]->calendar,
@@ -260,12 +255,14 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     put(&t, "ann.layers =");
     for (size_t i = 0; i < nn->n_hidden; i++)
         put(&t, " %zu", nn->hidden[i]);
-    put(&t, "\nann.activation = %d\nann.optimizer = %s\nann.learning_rate = %.17g\n"
+    put(&t,
+        "\nann.activation = %d\nann.optimizer = %s\nann.learning_rate = %.17g\n"
         "ann.momentum = %.17g\nann.weight_decay = %.17g\nann.batch_size = %zu\n"
         "ann.epochs = %zu\nann.patience = %zu\nann.seed = %llu\nann.rule = %s\n"
-        "ann.ensemble = %zu\n", (int)nn->activation, nn->optimizer, nn->learning_rate,
-        nn->momentum, nn->weight_decay, nn->batch_size, nn->epochs, nn->patience,
-        (unsigned long long)nn->seed, nn->rule, p->ensemble);
+        "ann.ensemble = %zu\n",
+        (int)nn->activation, nn->optimizer, nn->learning_rate, nn->momentum, nn->weight_decay,
+        nn->batch_size, nn->epochs, nn->patience, (unsigned long long)nn->seed, nn->rule,
+        p->ensemble);
     put(&t, "linear.ridge = %.17g\nregrid.method = %s\n", p->ridge, p->regrid_method);
     put_bc(&t, "bias_correction.historical", &p->bc_hist);
     put_bc(&t, "bias_correction.future", &p->bc_future);
@@ -315,8 +312,10 @@ void dsc_cache_explain(const char *old_text, const char *new_text, char *buf, si
         a += la + (ea ? 1 : 0);
         b += lb + (eb ? 1 : 0);
     }
-    snprintf(buf, size, *a || *b ? "the list of inputs changed" : "nothing changed, but the "
-                                                                  "cached result is missing");
+    snprintf(buf, size,
+             *a || *b ? "the list of inputs changed"
+                      : "nothing changed, but the "
+                        "cached result is missing");
 }
 
 /* ---- member results ------------------------------------------------------------------- */
@@ -324,8 +323,7 @@ void dsc_cache_explain(const char *old_text, const char *new_text, char *buf, si
 static int put_block(FILE *fp, const void *p, size_t n)
 {
     uint64_t len = n;
-    return fwrite(&len, sizeof len, 1, fp) == 1 && (n == 0 || fwrite(p, 1, n, fp) == n) ? 0
-                                                                                         : -1;
+    return fwrite(&len, sizeof len, 1, fp) == 1 && (n == 0 || fwrite(p, 1, n, fp) == n) ? 0 : -1;
 }
 
 /* Reads a block written by put_block into a new allocation (NULL for an empty block).
@@ -371,7 +369,8 @@ static int get_floats(FILE *fp, double **v, size_t n_expect, size_t *n_got)
     size_t bytes;
     *v = NULL;
     if (get_block(fp, (void **)&f, n_expect == (size_t)-1 ? n_expect : n_expect * sizeof *f,
-                  &bytes) || bytes % sizeof *f) {
+                  &bytes) ||
+        bytes % sizeof *f) {
         free(f);
         return -1;
     }
@@ -434,8 +433,8 @@ static int write_member(FILE *fp, const dsc_member_t *m)
         bad |= put_floats(fp, f->values, f->ntime * m->ncell);
         bad |= put_block(fp, f->source, sizeof f->source);
     }
-    size_t counts[6] = {m->nscen, m->curve.n_epochs, m->curve.best_epoch, m->n_train_rows,
-                        m->n_valid_rows, m->obs_dropped};
+    size_t counts[6] = {m->nscen,        m->curve.n_epochs, m->curve.best_epoch,
+                        m->n_train_rows, m->n_valid_rows,   m->obs_dropped};
     bad |= put_block(fp, counts, sizeof counts);
     bad |= put_block(fp, m->curve.train_loss, m->curve.n_epochs * sizeof(double));
     bad |= put_block(fp, m->curve.valid_loss, m->curve.n_epochs * sizeof(double));
@@ -451,8 +450,8 @@ static int write_member(FILE *fp, const dsc_member_t *m)
     return bad ? -1 : 0;
 }
 
-int dsc_cache_save(dsc_ctx_t *ctx, const char *out_dir, const char key[65],
-                   const char *text, const dsc_member_t *m)
+int dsc_cache_save(dsc_ctx_t *ctx, const char *out_dir, const char key[65], const char *text,
+                   const dsc_member_t *m)
 {
     char path[DSC_PATH_MAX + 96], name[96], *tmp = NULL;
     FILE *fp;
@@ -557,10 +556,8 @@ static int read_member(FILE *fp, dsc_member_t *m)
     m->obs_dropped = counts[5];
     free(counts);
     if (m->nscen > DSC_MAX_LIST ||
-        get_block(fp, (void **)&m->curve.train_loss, m->curve.n_epochs * sizeof(double),
-                  NULL) ||
-        get_block(fp, (void **)&m->curve.valid_loss, m->curve.n_epochs * sizeof(double),
-                  NULL))
+        get_block(fp, (void **)&m->curve.train_loss, m->curve.n_epochs * sizeof(double), NULL) ||
+        get_block(fp, (void **)&m->curve.valid_loss, m->curve.n_epochs * sizeof(double), NULL))
         return -1;
     for (size_t s = 0; s < m->nscen; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
@@ -569,8 +566,7 @@ static int read_member(FILE *fp, dsc_member_t *m)
             return -1;
         memcpy(sc->name, name, sizeof sc->name);
         free(name);
-        if (get_block(fp, (void **)&sc->dates, (size_t)-1, &got) ||
-            got % sizeof(dsc_date_t))
+        if (get_block(fp, (void **)&sc->dates, (size_t)-1, &got) || got % sizeof(dsc_date_t))
             return -1;
         sc->n = got / sizeof(dsc_date_t);
         size_t ns = sc->n * m->ncell;
@@ -694,8 +690,7 @@ static void file_state(const char *path, long long *size, long long *mtime)
     }
 }
 
-int dsc_stamp_read(const char *out_dir, const char *region, char key[65],
-                   dsc_outputs_t *outputs)
+int dsc_stamp_read(const char *out_dir, const char *region, char key[65], dsc_outputs_t *outputs)
 {
     char name[128], path[DSC_PATH_MAX + 160], line[4096 + 64];
     snprintf(name, sizeof name, "region-%s.stamp", region);
@@ -724,8 +719,8 @@ int dsc_stamp_read(const char *out_dir, const char *region, char key[65],
     return rc;
 }
 
-int dsc_stamp_write(dsc_ctx_t *ctx, const char *out_dir, const char *region,
-                    const char key[65], const char *const *paths, size_t n)
+int dsc_stamp_write(dsc_ctx_t *ctx, const char *out_dir, const char *region, const char key[65],
+                    const char *const *paths, size_t n)
 {
     char name[128], path[DSC_PATH_MAX + 160], *tmp = NULL;
     FILE *fp;

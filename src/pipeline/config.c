@@ -56,8 +56,7 @@ static int report_problems(problems_t *pr, const char *path)
         return dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s", pr->msgs[0]);
     for (int i = 0; i < pr->count && i < MAX_PROBLEMS; i++)
         dsc_log(pr->ctx, DSC_LOG_ERROR, "config", "%s", pr->msgs[i]);
-    return dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s: %d problems, listed above", path,
-                     pr->count);
+    return dsc_error(pr->ctx, DSC_ERR_CONFIG, "%s: %d problems, listed above", path, pr->count);
 }
 
 static int copy_value(char *dst, size_t size, const char *src)
@@ -148,8 +147,8 @@ static int parse_bool(const char *value, int *out)
 
 /* ---- region files ----------------------------------------------------------------- */
 
-static void region_number(problems_t *pr, dsc_ini_t *ini, const char *key, double *out,
-                          double lo, double hi, int required)
+static void region_number(problems_t *pr, dsc_ini_t *ini, const char *key, double *out, double lo,
+                          double hi, int required)
 {
     const dsc_ini_entry_t *e = dsc_ini_find(ini, "region", key);
     if (!e) {
@@ -162,8 +161,7 @@ static void region_number(problems_t *pr, dsc_ini_t *ini, const char *key, doubl
                 e->value, lo, hi);
 }
 
-static void region_from_ini(problems_t *pr, dsc_ini_t *ini, const char *path,
-                            dsc_region_def_t *r)
+static void region_from_ini(problems_t *pr, dsc_ini_t *ini, const char *path, dsc_region_def_t *r)
 {
     memset(r, 0, sizeof *r);
     snprintf(r->path, sizeof r->path, "%s", path);
@@ -201,8 +199,7 @@ static void region_from_ini(problems_t *pr, dsc_ini_t *ini, const char *path,
         region_number(pr, ini, "lon_min", &r->lon_min, -360, 360, 1);
         region_number(pr, ini, "lon_max", &r->lon_max, -360, 360, 1);
         if (r->lat_min >= r->lat_max)
-            problem(pr, "%s: lat_min %g must be below lat_max %g", path, r->lat_min,
-                    r->lat_max);
+            problem(pr, "%s: lat_min %g must be below lat_max %g", path, r->lat_min, r->lat_max);
     }
     for (size_t i = 0; i < ini->n; i++)
         if (!ini->entries[i].used)
@@ -252,8 +249,8 @@ static void job_list(problems_t *pr, dsc_ini_t *ini, const char *region, const c
         return;
     int k = split_list(v, slots, slot_size, DSC_MAX_LIST);
     if (k < 0)
-        problem(pr, "%s:%d: list '%s' has too many or too long entries", ini->path,
-                e ? e->line : 0, key);
+        problem(pr, "%s:%d: list '%s' has too many or too long entries", ini->path, e ? e->line : 0,
+                key);
     else
         *n = (size_t)k;
 }
@@ -269,8 +266,8 @@ static void job_period(problems_t *pr, dsc_ini_t *ini, const char *region, const
         return;
     }
     if (parse_period(e->value, out))
-        problem(pr, "%s:%d: '%s = %s' is not a period YYYY-YYYY with start <= end",
-                ini->path, e->line, key, e->value);
+        problem(pr, "%s:%d: '%s = %s' is not a period YYYY-YYYY with start <= end", ini->path,
+                e->line, key, e->value);
 }
 
 static int periods_overlap(dsc_period_t a, dsc_period_t b)
@@ -297,8 +294,8 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     job_list(pr, ini, region, "models", &job->models[0][0], 64, &job->nmodel, "model");
     job_list(pr, ini, region, "scenarios", &job->scenarios[0][0], 32, &job->nscen, NULL);
     job_string(pr, ini, region, "gcm", job->gcm, sizeof job->gcm, NULL);
-    job_string(pr, ini, region, "gcm_historical", job->gcm_historical,
-               sizeof job->gcm_historical, NULL);
+    job_string(pr, ini, region, "gcm_historical", job->gcm_historical, sizeof job->gcm_historical,
+               NULL);
     job_string(pr, ini, region, "gcm_future", job->gcm_future, sizeof job->gcm_future, NULL);
     struct {
         const char *prefix;
@@ -314,30 +311,30 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
         snprintf(key, sizeof key, "%s_units", sources[k].prefix);
         job_string(pr, ini, region, key, ov->units, sizeof ov->units, NULL);
         if (ov->calendar[0] && dsc_calendar_parse(pr->ctx, ov->calendar, &(dsc_calendar_t){0}))
-            problem(pr, "%s: region %s: %s_calendar: %s", ini->path, region,
-                    sources[k].prefix, dsc_ctx_message(pr->ctx));
+            problem(pr, "%s: region %s: %s_calendar: %s", ini->path, region, sources[k].prefix,
+                    dsc_ctx_message(pr->ctx));
     }
     job_string(pr, ini, region, "obs", job->obs, sizeof job->obs, NULL);
-    job_string(pr, ini, region, "obs_format", job->obs_format, sizeof job->obs_format,
-               "netcdf");
+    job_string(pr, ini, region, "obs_format", job->obs_format, sizeof job->obs_format, "netcdf");
     job_string(pr, ini, region, "obs2", job->obs2, sizeof job->obs2, NULL);
-    job_string(pr, ini, region, "obs2_label", job->obs2_label, sizeof job->obs2_label,
-               "obs2");
+    job_string(pr, ini, region, "obs2_label", job->obs2_label, sizeof job->obs2_label, "obs2");
     job_variable_names(pr, ini, region, "gcm_var", job, job->gcm_var);
     job_variable_names(pr, ini, region, "obs_var", job, job->obs_var);
     job_variable_names(pr, ini, region, "obs2_var", job, job->obs2_var);
 
     if (!job->gcm[0] && !job->gcm_historical[0])
-        problem(pr, "%s: region %s needs 'gcm' (historical joined to a scenario) or "
-                    "'gcm_historical'", ini->path, region);
+        problem(pr,
+                "%s: region %s needs 'gcm' (historical joined to a scenario) or "
+                "'gcm_historical'",
+                ini->path, region);
     if (job->gcm_historical[0] && job->nscen && !job->gcm_future[0])
         problem(pr, "%s: region %s names scenarios and 'gcm_historical' but no 'gcm_future'",
                 ini->path, region);
     if (!job->obs[0])
         problem(pr, "%s: region %s needs 'obs'", ini->path, region);
     if (strcmp(job->obs_format, "netcdf") && strcmp(job->obs_format, "ghcn"))
-        problem(pr, "%s: region %s: obs_format '%s' is not 'netcdf' or 'ghcn'", ini->path,
-                region, job->obs_format);
+        problem(pr, "%s: region %s: obs_format '%s' is not 'netcdf' or 'ghcn'", ini->path, region,
+                job->obs_format);
 
     job_period(pr, ini, region, "train", &job->train, 1);
     job_period(pr, ini, region, "valid", &job->valid, 1);
@@ -367,8 +364,7 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     if (e && strcasecmp(e->value, "date") == 0)
         job->pairing = DSC_PAIR_DATE;
     else if (e && strcasecmp(e->value, "rank") != 0)
-        problem(pr, "%s:%d: pairing '%s' is not 'rank' or 'date'", ini->path, e->line,
-                e->value);
+        problem(pr, "%s:%d: pairing '%s' is not 'rank' or 'date'", ini->path, e->line, e->value);
     e = job_find(ini, region, "calendar_alignment");
     job->alignment = DSC_ALIGN_MONTH_DAY;
     if (e && strcasecmp(e->value, "year_fraction") == 0)
@@ -379,14 +375,14 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
     job->max_site_km = 150;
     e = job_find(ini, region, "max_site_distance_km");
     if (e && (parse_double(e->value, &job->max_site_km) || job->max_site_km <= 0))
-        problem(pr, "%s:%d: max_site_distance_km '%s' is not a positive number", ini->path,
-                e->line, e->value);
+        problem(pr, "%s:%d: max_site_distance_km '%s' is not a positive number", ini->path, e->line,
+                e->value);
     job->min_coverage = 0.9;
     e = job_find(ini, region, "min_coverage");
     if (e && (parse_double(e->value, &job->min_coverage) || job->min_coverage < 0 ||
               job->min_coverage > 1))
-        problem(pr, "%s:%d: min_coverage '%s' is not a fraction in [0, 1]", ini->path,
-                e->line, e->value);
+        problem(pr, "%s:%d: min_coverage '%s' is not a fraction in [0, 1]", ini->path, e->line,
+                e->value);
 }
 
 /* ---- global sections ---------------------------------------------------------------- */
@@ -404,8 +400,8 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
             if (parse_size(slots[i], &p->nn.hidden[i]) || p->nn.hidden[i] == 0)
                 n = -1;
         if (n < 0)
-            problem(pr, "%s:%d: hidden '%s' is not a list of layer sizes (e.g. 16, 8)",
-                    ini->path, e->line, e->value);
+            problem(pr, "%s:%d: hidden '%s' is not a list of layer sizes (e.g. 16, 8)", ini->path,
+                    e->line, e->value);
     }
     if ((e = dsc_ini_find(ini, "ann", "activation")) &&
         dsc_nn_activation_parse(pr->ctx, e->value, &p->nn.activation))
@@ -413,8 +409,7 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
                 e->line, e->value);
     if ((e = dsc_ini_find(ini, "ann", "optimizer"))) {
         if (strcmp(e->value, "adam") && strcmp(e->value, "sgd"))
-            problem(pr, "%s:%d: optimizer '%s' is not adam or sgd", ini->path, e->line,
-                    e->value);
+            problem(pr, "%s:%d: optimizer '%s' is not adam or sgd", ini->path, e->line, e->value);
         snprintf(p->nn.optimizer, sizeof p->nn.optimizer, "%s", e->value);
     }
     if ((e = dsc_ini_find(ini, "ann", "rule"))) {
@@ -441,8 +436,10 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
         const char *key;
         size_t *dst;
         size_t lo;
-    } ints[] = {{"batch_size", &p->nn.batch_size, 1}, {"epochs", &p->nn.epochs, 1},
-                {"patience", &p->nn.patience, 0},    {"seed", &seed, 0},
+    } ints[] = {{"batch_size", &p->nn.batch_size, 1},
+                {"epochs", &p->nn.epochs, 1},
+                {"patience", &p->nn.patience, 0},
+                {"seed", &seed, 0},
                 {"ensemble", &p->ensemble, 1}};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         if ((e = dsc_ini_find(ini, "ann", ints[i].key)) &&
@@ -453,25 +450,23 @@ static void load_ann(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
     if ((e = dsc_ini_find(ini, "ann", "compare_rules"))) {
         int n = split_list(e->value, &p->rules[0][0], 32, 8);
         if (n < 0)
-            problem(pr, "%s:%d: compare_rules '%s' is not a list of up to 8 rule names",
-                    ini->path, e->line, e->value);
+            problem(pr, "%s:%d: compare_rules '%s' is not a list of up to 8 rule names", ini->path,
+                    e->line, e->value);
         p->nrules = n < 0 ? 0 : (size_t)n;
         for (size_t i = 0; i < p->nrules; i++)
             if (dsc_nn_rule_check(pr->ctx, p->rules[i]))
                 problem(pr, "%s:%d: compare_rules: %s", ini->path, e->line,
                         dsc_ctx_message(pr->ctx));
     }
-    if ((e = dsc_ini_find(ini, "ann", "save_models")) &&
-        parse_bool(e->value, &p->save_models))
-        problem(pr, "%s:%d: save_models '%s' is not yes or no", ini->path, e->line,
-                e->value);
+    if ((e = dsc_ini_find(ini, "ann", "save_models")) && parse_bool(e->value, &p->save_models))
+        problem(pr, "%s:%d: save_models '%s' is not yes or no", ini->path, e->line, e->value);
 }
 
-static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key,
-                           const char *fallback, dsc_bc_config_t *cfg)
+static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key, const char *fallback,
+                           dsc_bc_config_t *cfg)
 {
-    static const char *const methods[] = {"eqm", "qdm", "dqm", "linear_scaling",
-                                          "variance_scaling", "delta"};
+    static const char *const methods[] = {
+        "eqm", "qdm", "dqm", "linear_scaling", "variance_scaling", "delta"};
     dsc_bc_config_default(cfg);
     const dsc_ini_entry_t *e = dsc_ini_find(ini, "bias_correction", key);
     const char *m = e ? e->value : fallback;
@@ -479,13 +474,15 @@ static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key,
     for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
         known |= strcmp(m, methods[i]) == 0;
     if (!known)
-        problem(pr, "%s:%d: bias-correction method '%s' is not one of eqm, qdm, dqm, "
-                    "linear_scaling, variance_scaling, delta", ini->path, e ? e->line : 0, m);
+        problem(pr,
+                "%s:%d: bias-correction method '%s' is not one of eqm, qdm, dqm, "
+                "linear_scaling, variance_scaling, delta",
+                ini->path, e ? e->line : 0, m);
     snprintf(cfg->method, sizeof cfg->method, "%s", m);
     if ((e = dsc_ini_find(ini, "bias_correction", "kind"))) {
         if (strcmp(e->value, "additive"))
-            problem(pr, "%s:%d: kind '%s': temperature is corrected additively only",
-                    ini->path, e->line, e->value);
+            problem(pr, "%s:%d: kind '%s': temperature is corrected additively only", ini->path,
+                    e->line, e->value);
     }
     if ((e = dsc_ini_find(ini, "bias_correction", "grouping"))) {
         if (strcmp(e->value, "doy") == 0)
@@ -499,15 +496,15 @@ static void load_bc_method(problems_t *pr, dsc_ini_t *ini, const char *key,
     size_t v;
     if ((e = dsc_ini_find(ini, "bias_correction", "window"))) {
         if (parse_size(e->value, &v) || v % 2 == 0 || v > 181)
-            problem(pr, "%s:%d: window '%s' must be an odd number of days up to 181",
-                    ini->path, e->line, e->value);
+            problem(pr, "%s:%d: window '%s' must be an odd number of days up to 181", ini->path,
+                    e->line, e->value);
         else
             cfg->window = (int)v;
     }
     if ((e = dsc_ini_find(ini, "bias_correction", "quantiles"))) {
         if (parse_size(e->value, &v) || v < 2 || v > 10000)
-            problem(pr, "%s:%d: quantiles '%s' must be between 2 and 10000", ini->path,
-                    e->line, e->value);
+            problem(pr, "%s:%d: quantiles '%s' must be between 2 and 10000", ini->path, e->line,
+                    e->value);
         else
             cfg->nquantiles = v;
     }
@@ -531,13 +528,13 @@ static void load_formats(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
             if (strcasecmp(list[i], names[k]) == 0)
                 bit = bits[k];
         if (!bit)
-            problem(pr, "%s:%d: figure format '%s' is not png, svg or pdf", ini->path,
-                    e->line, list[i]);
+            problem(pr, "%s:%d: figure format '%s' is not png, svg or pdf", ini->path, e->line,
+                    list[i]);
         set |= bit;
     }
     if (n <= 0)
-        problem(pr, "%s:%d: formats '%s' is not a list of png, svg and pdf", ini->path,
-                e->line, e->value);
+        problem(pr, "%s:%d: formats '%s' is not a list of png, svg and pdf", ini->path, e->line,
+                e->value);
     else if (set)
         p->figure_formats = set;
 }
@@ -562,14 +559,13 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
     size_t folds = 0;
     if ((e = dsc_ini_find(ini, "evaluation", "folds")) &&
         (parse_size(e->value, &folds) || folds == 1 || folds > 20))
-        problem(pr, "%s:%d: folds '%s' must be 0 (off) or 2 to 20", ini->path, e->line,
-                e->value);
+        problem(pr, "%s:%d: folds '%s' must be 0 (off) or 2 to 20", ini->path, e->line, e->value);
     p->cv_folds = folds;
     p->hist_bin_width = 1.0;
     if ((e = dsc_ini_find(ini, "output", "hist_bin_width")) &&
         (parse_double(e->value, &p->hist_bin_width) || p->hist_bin_width <= 0))
-        problem(pr, "%s:%d: hist_bin_width '%s' is not a positive number", ini->path,
-                e->line, e->value);
+        problem(pr, "%s:%d: hist_bin_width '%s' is not a positive number", ini->path, e->line,
+                e->value);
 }
 
 /* Reports keys nothing read. A section for a region that has a region file but is not in
@@ -588,8 +584,7 @@ static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_ro
         snprintf(rpath, sizeof rpath, "%s/%s.ini", region_root, e->section);
         if (!in_run && access(rpath, R_OK) == 0)
             continue;
-        problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key,
-                e->section);
+        problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key, e->section);
     }
 }
 
@@ -601,8 +596,8 @@ static void report_duplicates(problems_t *pr, const dsc_ini_t *ini)
             const dsc_ini_entry_t *a = &ini->entries[j], *b = &ini->entries[i];
             if (a->line > 0 && b->line > 0 && !strcmp(a->section, b->section) &&
                 !strcmp(a->key, b->key)) {
-                problem(pr, "%s:%d: '%s' in [%s] is given again (first at line %d)",
-                        ini->path, b->line, b->key, b->section, a->line);
+                problem(pr, "%s:%d: '%s' in [%s] is given again (first at line %d)", ini->path,
+                        b->line, b->key, b->section, a->line);
                 break;
             }
         }
@@ -622,8 +617,7 @@ static int apply_overrides(dsc_ctx_t *ctx, dsc_ini_t *ini, const char *const *ov
         snprintf(buf, sizeof buf, "%s", ov[i]);
         char *eq = strchr(buf, '='), *dot = strchr(buf, '.');
         if (!eq || !dot || dot > eq || dot == buf || dot + 1 == eq)
-            return dsc_error(ctx, DSC_ERR_USAGE, "--set '%s': expected section.key=value",
-                             ov[i]);
+            return dsc_error(ctx, DSC_ERR_USAGE, "--set '%s': expected section.key=value", ov[i]);
         *eq = '\0';
         *dot = '\0';
         int rc = dsc_ini_set(ctx, ini, buf, dot + 1, eq + 1);
@@ -636,8 +630,7 @@ static int apply_overrides(dsc_ctx_t *ctx, dsc_ini_t *ini, const char *const *ov
 int dsc_pipeline_load(dsc_ctx_t *ctx, const char *path, const char *region_dir,
                       const char *data_root, const char *out_dir, dsc_pipeline_t **out)
 {
-    return dsc_pipeline_load_overrides(ctx, path, region_dir, data_root, out_dir, NULL, 0,
-                                       out);
+    return dsc_pipeline_load_overrides(ctx, path, region_dir, data_root, out_dir, NULL, 0, out);
 }
 
 int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *region_dir,
@@ -670,8 +663,10 @@ int dsc_pipeline_load_overrides(dsc_ctx_t *ctx, const char *path, const char *re
     for (const char *c = p->name; *c && plain; c++)
         plain = isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.';
     if (name && !plain)
-        problem(&pr, "%s: [pipeline] name '%s' must be letters, digits, '-', '_' or '.' "
-                     "(it names the output folder)", path, name);
+        problem(&pr,
+                "%s: [pipeline] name '%s' must be letters, digits, '-', '_' or '.' "
+                "(it names the output folder)",
+                path, name);
     default_root(p->data_root, sizeof p->data_root, data_root);
     if (out_dir && *out_dir)
         snprintf(p->out_dir, sizeof p->out_dir, "%s", out_dir);

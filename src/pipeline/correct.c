@@ -44,8 +44,8 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     dsc_bc_cells_t sim = {m->ann, m->hdates, m->nh};
     size_t skipped = 0;
     if (!rc)
-        rc = dsc_bc_correct_cells(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0,
-                                  m->ann_bc, &skipped);
+        rc = dsc_bc_correct_cells(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0, m->ann_bc,
+                                  &skipped);
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
         dsc_bc_cells_t fut = {sc->ann, sc->dates, sc->n};
@@ -55,9 +55,11 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     free(ref);
     free(hist);
     if (!rc)
-        dsc_log(ctx, DSC_LOG_INFO, "correct", "%s %s %s: %s on the historical days, %s on %zu "
-                "scenario(s); %zu cell(s) without data left missing", job->region.name,
-                m->var, m->model, p->bc_hist.method, p->bc_future.method, m->nscen, skipped);
+        dsc_log(ctx, DSC_LOG_INFO, "correct",
+                "%s %s %s: %s on the historical days, %s on %zu "
+                "scenario(s); %zu cell(s) without data left missing",
+                job->region.name, m->var, m->model, p->bc_hist.method, p->bc_future.method,
+                m->nscen, skipped);
     return rc;
 }
 
@@ -95,17 +97,19 @@ void dsc_stage_tmin_tmax(dsc_ctx_t *ctx, dsc_member_t *tmax, dsc_member_t *tmin)
         fixed += repair(tmax->scen[s].lin, tmin->scen[s].lin, k);
     }
     tmin->tmin_fixed = fixed;
-    dsc_log(ctx, DSC_LOG_INFO, "correct", "%s: %zu downscaled values had tasmin > tasmax and "
-            "were set to their mean", tmin->model, fixed);
+    dsc_log(ctx, DSC_LOG_INFO, "correct",
+            "%s: %zu downscaled values had tasmin > tasmax and "
+            "were set to their mean",
+            tmin->model, fixed);
 }
 
 /* ---- ensemble ------------------------------------------------------------------------ */
 
 /* Mean and population sd over members at each (date, cell) of the first member; members
  * lacking a date (another calendar) or a value are left out there. */
-static void combine(const double *const *vals, const dsc_date_t *const *dates,
-                    const size_t *ns, size_t nmem, const dsc_date_t *ref_dates, size_t n,
-                    size_t ncell, double *mean, double *sd)
+static void combine(const double *const *vals, const dsc_date_t *const *dates, const size_t *ns,
+                    size_t nmem, const dsc_date_t *ref_dates, size_t n, size_t ncell, double *mean,
+                    double *sd)
 {
     size_t *pos = calloc(nmem, sizeof *pos);
     if (!pos)
@@ -231,8 +235,8 @@ static int annual_spread(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
         size_t k = 0;
         for (size_t i = 0; i < n; i++) {
             const dsc_member_t *m = members[i];
-            double a = annual_mean(&m->scen[s], m->scen[s].ann_bc, m->ncell, m->cal,
-                                   out->year0 + (int)y);
+            double a =
+                annual_mean(&m->scen[s], m->scen[s].ann_bc, m->ncell, m->cal, out->year0 + (int)y);
             if (isfinite(a)) {
                 sum += a;
                 sq += a * a;
@@ -247,8 +251,7 @@ static int annual_spread(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
     return DSC_OK;
 }
 
-int dsc_stage_ensemble(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n,
-                       dsc_member_t **out)
+int dsc_stage_ensemble(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t n, dsc_member_t **out)
 {
     *out = NULL;
     if (n == 0 || n > MAXM)

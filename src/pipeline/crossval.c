@@ -48,8 +48,7 @@ typedef struct {
 
 static int in_fit_years(const dsc_job_t *job, int y)
 {
-    return (y >= job->train.y0 && y <= job->train.y1) ||
-           (y >= job->valid.y0 && y <= job->valid.y1);
+    return (y >= job->train.y0 && y <= job->train.y1) || (y >= job->valid.y0 && y <= job->valid.y1);
 }
 
 static int folds_build(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
@@ -107,9 +106,8 @@ typedef struct {
 
 static void work_free(work_t *w)
 {
-    double *arrays[] = {w->obs_col, w->obs_raw, w->gcm_col, w->obs_fit, w->gcm_fit,
-                        w->target,  w->x,       w->xt,      w->yt,      w->xc,
-                        w->pred,    w->ann_all, w->tmp};
+    double *arrays[] = {w->obs_col, w->obs_raw, w->gcm_col, w->obs_fit, w->gcm_fit, w->target, w->x,
+                        w->xt,      w->yt,      w->xc,      w->pred,    w->ann_all, w->tmp};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         free(arrays[i]);
     free(w->idx_c);
@@ -156,8 +154,8 @@ static size_t complete_rows(const double *x, size_t n, size_t p, double *xc, siz
 
 /* Predicts every complete row with the linear model or the network; out[day] gets the
  * prediction of the days selected by fold (all cross-validated days when fold < 0). */
-static int predict_days(dsc_ctx_t *ctx, const dsc_linear_t *lin, const dsc_nn_t *nn,
-                        work_t *w, size_t nc, int fold, double *out, size_t stride)
+static int predict_days(dsc_ctx_t *ctx, const dsc_linear_t *lin, const dsc_nn_t *nn, work_t *w,
+                        size_t nc, int fold, double *out, size_t stride)
 {
     if (nc == 0)
         return DSC_OK;
@@ -173,8 +171,8 @@ static int predict_days(dsc_ctx_t *ctx, const dsc_linear_t *lin, const dsc_nn_t 
 
 /* Fits the historical correction on the other blocks (obs against fit_src on those days)
  * and corrects src on the held-out block into out (column of stride ncell). */
-static int correct_block(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
-                         work_t *w, int fold, const double *src, double *out)
+static int correct_block(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m, work_t *w,
+                         int fold, const double *src, double *out)
 {
     size_t have = 0;
     for (size_t t = 0; t < m->nh; t++) {
@@ -308,16 +306,16 @@ static int cross_validate_cells(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const d
         dsc_ctx_destroy(tctx);
     }
     if (fail_rc)
-        return dsc_error(ctx, fail_rc, "cross-validation of %s %s, cell %zu: %s", m->var,
-                         m->model, fail_cell, fail_msg);
+        return dsc_error(ctx, fail_rc, "cross-validation of %s %s, cell %zu: %s", m->var, m->model,
+                         fail_cell, fail_msg);
     return DSC_OK;
 }
 
 /* ---- scores -------------------------------------------------------------------------- */
 
 /* Observed and predicted values of one fold (fold < 0: all folds), pooled over cells. */
-static size_t gather_fold(const dsc_member_t *m, const folds_t *f, int fold,
-                          const double *pred, double *ref, double *sim)
+static size_t gather_fold(const dsc_member_t *m, const folds_t *f, int fold, const double *pred,
+                          double *ref, double *sim)
 {
     size_t k = 0;
     for (size_t t = 0; t < m->nh; t++) {
@@ -356,8 +354,7 @@ static int write_scores(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     char dir[DSC_PATH_MAX + 16], path[2 * DSC_PATH_MAX + 256], *tmp = NULL;
     FILE *fp = NULL;
     snprintf(dir, sizeof dir, "%s/evaluation", p->out_dir);
-    snprintf(path, sizeof path, "%s/%s_%s_%s_cv.csv", dir, job->region.name, m->var,
-             m->model);
+    snprintf(path, sizeof path, "%s/%s_%s_%s_cv.csv", dir, job->region.name, m->var, m->model);
     size_t len = m->nh * m->ncell > 0 ? m->nh * m->ncell : 1;
     double *ref = dsc_malloc(ctx, len * sizeof *ref, "cross-validation scores");
     double *sim = dsc_malloc(ctx, len * sizeof *sim, "cross-validation scores");
@@ -419,17 +416,19 @@ int dsc_stage_crossval(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     if (rc)
         return rc;
     if (f.nfold < 2) {
-        dsc_log(ctx, DSC_LOG_WARN, "crossval", "%s %s %s: %zu training and validation "
-                "year(s), too few to cross-validate", job->region.name, m->var, m->model,
-                f.nyears);
+        dsc_log(ctx, DSC_LOG_WARN, "crossval",
+                "%s %s %s: %zu training and validation "
+                "year(s), too few to cross-validate",
+                job->region.name, m->var, m->model, f.nyears);
         free(f.years);
         return DSC_OK;
     }
     /* Fewer years than folds is expected of a short record, not a fault: said at INFO. */
     if (f.nfold < p->cv_folds)
-        dsc_log(ctx, DSC_LOG_INFO, "crossval", "%s %s %s: %zu folds of one year each (only "
-                "%zu years to split)", job->region.name, m->var, m->model, f.nfold,
-                f.nyears);
+        dsc_log(ctx, DSC_LOG_INFO, "crossval",
+                "%s %s %s: %zu folds of one year each (only "
+                "%zu years to split)",
+                job->region.name, m->var, m->model, f.nfold, f.nyears);
 
     for (int k = 0; k < M_COUNT && !rc; k++)
         if (!(pr.pred[k] = dsc_nan_array(ctx, m->nh * m->ncell, "cross-validated series")))
@@ -439,9 +438,10 @@ int dsc_stage_crossval(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     if (!rc)
         rc = write_scores(ctx, p, job, m, &f, &pr, outputs);
     if (!rc)
-        dsc_log(ctx, DSC_LOG_INFO, "crossval", "%s %s %s: %zu folds over %d-%d (ANN: one "
-                "network per fold, %zu epochs at most)", job->region.name, m->var, m->model,
-                f.nfold, f.years[0], f.years[f.nyears - 1],
+        dsc_log(ctx, DSC_LOG_INFO, "crossval",
+                "%s %s %s: %zu folds over %d-%d (ANN: one "
+                "network per fold, %zu epochs at most)",
+                job->region.name, m->var, m->model, f.nfold, f.years[0], f.years[f.nyears - 1],
                 p->nn.epochs < CV_MAX_EPOCHS ? p->nn.epochs : (size_t)CV_MAX_EPOCHS);
     for (int k = 0; k < M_COUNT; k++)
         free(pr.pred[k]);

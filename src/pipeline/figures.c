@@ -126,8 +126,8 @@ typedef struct {
     char path[2 * DSC_PATH_MAX];
 } figure_csv_t;
 
-static int csv_open(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
-                    const char *what, figure_csv_t *c)
+static int csv_open(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem, const char *what,
+                    figure_csv_t *c)
 {
     char dir[DSC_PATH_MAX + 16];
     c->fp = NULL;
@@ -242,8 +242,8 @@ typedef struct {
 static int draw_map(dsc_ctx_t *ctx, const char *path, const void *args)
 {
     const map_args_t *a = args;
-    return dsc_plot_map_with_options(ctx, path, a->title, "degC", a->grid, a->values,
-                                     a->diverging, a->options, MAP_W, MAP_H);
+    return dsc_plot_map_with_options(ctx, path, a->title, "degC", a->grid, a->values, a->diverging,
+                                     a->options, MAP_W, MAP_H);
 }
 
 /* ---- time series ------------------------------------------------------------------------ */
@@ -255,8 +255,7 @@ typedef struct {
     double *y[NMETHOD];
 } annual_t;
 
-static int annual_build(dsc_ctx_t *ctx, const dsc_member_t *m, const dsc_table_t *tb,
-                        annual_t *a)
+static int annual_build(dsc_ctx_t *ctx, const dsc_member_t *m, const dsc_table_t *tb, annual_t *a)
 {
     memset(a, 0, sizeof *a);
     a->x = dsc_malloc(ctx, (NMETHOD + 1) * (m->nh + 1) * sizeof *a->x, "annual means");
@@ -269,8 +268,8 @@ static int annual_build(dsc_ctx_t *ctx, const dsc_member_t *m, const dsc_table_t
     return DSC_OK;
 }
 
-static int annual_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
-                      const char *what, const annual_t *a, dsc_outputs_t *out)
+static int annual_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem, const char *what,
+                      const annual_t *a, dsc_outputs_t *out)
 {
     figure_csv_t c;
     int rc = csv_open(ctx, p, stem, what, &c);
@@ -308,14 +307,20 @@ static int figure_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
 
     dsc_plot_line_t lines[NMETHOD + 2];
     size_t nl = 0;
-    lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_OBS], nh, method_color("obs"), 0.6,
-                                    0.18, NULL, NULL};
-    lines[nl++] = (dsc_plot_line_t){NULL, x, tb->col[COL_ANN_BC], nh, method_color("ann_bc"),
-                                    0.6, 0.18, NULL, NULL};
+    lines[nl++] = (dsc_plot_line_t){NULL, x,   tb->col[COL_OBS], nh, method_color("obs"), 0.6, 0.18,
+                                    NULL, NULL};
+    lines[nl++] = (dsc_plot_line_t){
+        NULL, x, tb->col[COL_ANN_BC], nh, method_color("ann_bc"), 0.6, 0.18, NULL, NULL};
     for (size_t k = 0; k < NMETHOD; k++)
-        lines[nl++] = (dsc_plot_line_t){method_label(METHOD_NAMES[k]), a.x, a.y[k], a.n,
-                                        method_color(METHOD_NAMES[k]), k == 0 ? 2.6 : 1.8,
-                                        1.0, NULL, NULL};
+        lines[nl++] = (dsc_plot_line_t){method_label(METHOD_NAMES[k]),
+                                        a.x,
+                                        a.y[k],
+                                        a.n,
+                                        method_color(METHOD_NAMES[k]),
+                                        k == 0 ? 2.6 : 1.8,
+                                        1.0,
+                                        NULL,
+                                        NULL};
     char title[256], ylabel[128];
     snprintf(ylabel, sizeof ylabel, "%s (°C)", quantity(m->var));
     snprintf(title, sizeof title, "%s, %s: daily values (faint) and annual means",
@@ -328,8 +333,8 @@ static int figure_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
     dsc_period_t span = {a.n ? (int)floor(a.x[0]) : 0, a.n ? (int)floor(a.x[a.n - 1]) : 0};
     char years[32];
     period_text(span, years, sizeof years);
-    snprintf(title, sizeof title, "%s, %s: annual means %s", job->region.title,
-             source_text(m), years);
+    snprintf(title, sizeof title, "%s, %s: annual means %s", job->region.title, source_text(m),
+             years);
     snprintf(ylabel, sizeof ylabel, "%s, annual mean (°C)", quantity(m->var));
     la = (lines_args_t){title, NULL, ylabel, lines + 2, NMETHOD};
     if (!rc)
@@ -344,8 +349,7 @@ static int figure_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
 /* The future figure's data: one row per year, observed annual means over the historical
  * years, then each scenario's corrected ANN and its band (±1 sd across models). */
 static int future_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
-                      const char *stem, const dsc_plot_line_t *lines, size_t nl,
-                      dsc_outputs_t *out)
+                      const char *stem, const dsc_plot_line_t *lines, size_t nl, dsc_outputs_t *out)
 {
     int y0 = 100000, y1 = -100000;
     for (size_t l = 0; l < nl; l++)
@@ -398,8 +402,8 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
     size_t nl = 0;
     double *hx = buf, *hy = buf + cap;
     size_t na = annual_means(tb, m->cal, 0, m->nh, tb->col[COL_OBS], hx, hy);
-    lines[nl++] = (dsc_plot_line_t){"Observed", hx, hy, na, method_color("obs"), 2.0, 1.0,
-                                    NULL, NULL};
+    lines[nl++] =
+        (dsc_plot_line_t){"Observed", hx, hy, na, method_color("obs"), 2.0, 1.0, NULL, NULL};
     size_t r = m->nh;
     for (size_t s = 0; s < ns; s++) {
         double *x = buf + (2 + 4 * s) * cap, *y = x + cap, *lo = y + cap, *hi = lo + cap;
@@ -415,15 +419,15 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
             hi[i] = y[i] + sd;
             lo[i] = y[i] - sd;
         }
-        lines[nl++] = (dsc_plot_line_t){sc->name, x, y, k, scenario_color(sc->name, s), 2.0,
-                                        1.0, band ? lo : NULL, band ? hi : NULL};
+        lines[nl++] = (dsc_plot_line_t){
+            sc->name,        x, y, k, scenario_color(sc->name, s), 2.0, 1.0, band ? lo : NULL,
+            band ? hi : NULL};
         r = r1;
     }
     char title[256], ylabel[128];
     snprintf(ylabel, sizeof ylabel, "%s, annual mean (°C)", quantity(m->var));
-    snprintf(title, sizeof title, "%s, %s: ANN bias-corrected, by scenario%s",
-             job->region.title, source_text(m),
-             m->nscen && m->scen[0].year_sd ? " (band: ±1 sd across models)" : "");
+    snprintf(title, sizeof title, "%s, %s: ANN bias-corrected, by scenario%s", job->region.title,
+             source_text(m), m->nscen && m->scen[0].year_sd ? " (band: ±1 sd across models)" : "");
     lines_args_t la = {title, NULL, ylabel, lines, nl};
     int rc = render(ctx, p, stem, "series_future", draw_series, &la, out);
     if (!rc)
@@ -434,9 +438,9 @@ static int figure_future(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_
 
 /* ---- Taylor diagrams, histogram, learning curve ----------------------------------------- */
 
-static int taylor_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
-                      const char *what, const dsc_taylor_t *st, const char *const *names,
-                      size_t n, dsc_outputs_t *out)
+static int taylor_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem, const char *what,
+                      const dsc_taylor_t *st, const char *const *names, size_t n,
+                      dsc_outputs_t *out)
 {
     figure_csv_t c;
     int rc = csv_open(ctx, p, stem, what, &c);
@@ -445,8 +449,8 @@ static int taylor_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
     fprintf(c.fp, "method,label,n,corr,sd,sd_ratio,crmsd,crmsd_norm,bias,rmse\n");
     for (size_t k = 0; k < n; k++)
         fprintf(c.fp, "%s,%s,%zu,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f\n", names[k],
-                method_label(names[k]), st[k].n, st[k].corr, st[k].sd, st[k].sd_ratio,
-                st[k].crmsd, st[k].crmsd_norm, st[k].bias, st[k].rmse);
+                method_label(names[k]), st[k].n, st[k].corr, st[k].sd, st[k].sd_ratio, st[k].crmsd,
+                st[k].crmsd_norm, st[k].bias, st[k].rmse);
     return csv_close(ctx, &c, out);
 }
 
@@ -565,8 +569,8 @@ static int figure_learning(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
 
 /* ---- maps ------------------------------------------------------------------------------- */
 
-static int map_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
-                   const char *stem, const char *what, const double *v, dsc_outputs_t *out)
+static int map_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m, const char *stem,
+                   const char *what, const double *v, dsc_outputs_t *out)
 {
     figure_csv_t c;
     int rc = csv_open(ctx, p, stem, what, &c);
@@ -583,9 +587,9 @@ static int map_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *
 }
 
 static int figure_map(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                      const dsc_member_t *m, const char *stem, const char *what,
-                      const char *title, const double *v, int diverging,
-                      dsc_plot_borders_t *borders, dsc_outputs_t *out)
+                      const dsc_member_t *m, const char *stem, const char *what, const char *title,
+                      const double *v, int diverging, dsc_plot_borders_t *borders,
+                      dsc_outputs_t *out)
 {
     /* The city is marked (and its province outlined) when the region file places it. */
     dsc_plot_map_options_t o = {.mark_label = job->region.title,
@@ -624,16 +628,16 @@ static int figure_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
         dsc_eval_period_mean(m->hdates, m->nh, m->ann_bc, nc, job->base, base);
         snprintf(title, sizeof title, "%s, %s: observed mean %s", job->region.title, vlabel,
                  base_years);
-        rc = figure_map(ctx, p, job, m, stem, "map_historical_mean_obs", title, obs, 0,
-                        borders, out);
+        rc = figure_map(ctx, p, job, m, stem, "map_historical_mean_obs", title, obs, 0, borders,
+                        out);
     }
     if (!rc) {
         for (size_t c = 0; c < nc; c++)
             v[c] = base[c] - obs[c];
         snprintf(title, sizeof title, "%s, %s, %s: ANN bias-corrected minus observed, %s",
                  job->region.title, vlabel, source_text(m), base_years);
-        rc = figure_map(ctx, p, job, m, stem, "map_historical_bias_ann_bc", title, v, 1,
-                        borders, out);
+        rc = figure_map(ctx, p, job, m, stem, "map_historical_bias_ann_bc", title, v, 1, borders,
+                        out);
     }
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         const dsc_scenario_data_t *sc = &m->scen[s];
@@ -644,8 +648,8 @@ static int figure_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
         rc = figure_map(ctx, p, job, m, stem, what, title, v, 0, borders, out);
         for (size_t c = 0; c < nc && !rc; c++)
             v[c] -= base[c];
-        snprintf(title, sizeof title, "%s, %s, %s %s: change %s minus %s",
-                 job->region.title, vlabel, source_text(m), sc->name, late_years, base_years);
+        snprintf(title, sizeof title, "%s, %s, %s %s: change %s minus %s", job->region.title,
+                 vlabel, source_text(m), sc->name, late_years, base_years);
         snprintf(what, sizeof what, "map_%s_change_ann_bc", sc->name);
         if (!rc)
             rc = figure_map(ctx, p, job, m, stem, what, title, v, 1, borders, out);

@@ -78,9 +78,11 @@ static int check_plausible(dsc_ctx_t *ctx, const dsc_field_t *f, const char *pre
         }
     if (lo >= PLAUSIBLE_MIN_C && hi <= PLAUSIBLE_MAX_C)
         return DSC_OK;
-    return dsc_error(ctx, DSC_ERR_UNITS, "%s: %s ranges from %.1f to %.1f degC once converted "
+    return dsc_error(ctx, DSC_ERR_UNITS,
+                     "%s: %s ranges from %.1f to %.1f degC once converted "
                      "from its units: not a plausible air temperature (is the units attribute "
-                     "wrong? override it with %s_units)", f->source, f->name, lo, hi, prefix);
+                     "wrong? override it with %s_units)",
+                     f->source, f->name, lo, hi, prefix);
 }
 
 /* Great-circle distance in km on a sphere of the Earth's mean radius. */
@@ -104,17 +106,17 @@ static int check_site(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_field_t *f
             f->source, name, f->grid.lat[0], f->grid.lon[0], d, job->region.name);
     if (!isfinite(d) || d <= job->max_site_km)
         return DSC_OK;
-    return dsc_error(ctx, DSC_ERR_RANGE, "%s: the nearest site to region %s (%.2fN %.2fE) is "
+    return dsc_error(ctx, DSC_ERR_RANGE,
+                     "%s: the nearest site to region %s (%.2fN %.2fE) is "
                      "'%s' (%.2fN %.2fE), %.0f km away, beyond max_site_distance_km = %.0f; "
-                     "name the site with location = ... or raise the limit", f->source,
-                     job->region.name, job->region.lat, job->region.lon, name, f->grid.lat[0],
-                     f->grid.lon[0], d, job->max_site_km);
+                     "name the site with location = ... or raise the limit",
+                     f->source, job->region.name, job->region.lat, job->region.lon, name,
+                     f->grid.lat[0], f->grid.lon[0], d, job->max_site_km);
 }
 
 static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                       const char *tmpl, const char *var, const char *model,
-                       const char *scenario, size_t halo, const dsc_input_overrides_t *ov,
-                       dsc_field_t **out)
+                       const char *tmpl, const char *var, const char *model, const char *scenario,
+                       size_t halo, const dsc_input_overrides_t *ov, dsc_field_t **out)
 {
     char **paths = NULL;
     size_t n = 0;
@@ -128,11 +130,12 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     rc = dsc_io_read_many(ctx, (const char *const *)paths, n, var, &region, &opts, out);
     /* A series that is all missing at the region (a city in the sea) stops the run here,
      * with the file named, rather than as an empty fit later. */
-    if (rc == DSC_OK && ((rc = dsc_io_check_not_empty(ctx, *out)) ||
-                         (rc = check_site(ctx, job, *out)) ||
-                         (rc = check_plausible(ctx, *out, ov == &job->gcm_over   ? "gcm"
-                                                          : ov == &job->obs_over ? "obs"
-                                                                                 : "obs2")))) {
+    if (rc == DSC_OK &&
+        ((rc = dsc_io_check_not_empty(ctx, *out)) || (rc = check_site(ctx, job, *out)) ||
+         (rc = check_plausible(ctx, *out,
+                               ov == &job->gcm_over   ? "gcm"
+                               : ov == &job->obs_over ? "obs"
+                                                      : "obs2")))) {
         dsc_field_destroy(*out);
         *out = NULL;
     }
@@ -141,8 +144,8 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     for (size_t t = 0; rc == DSC_OK && t < (*out)->ntime; t++)
         (*out)->dates[t].seconds = 0;
     if (rc == DSC_OK)
-        dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s%s%s, %zu days on %zu cells (%s)",
-                paths[0], var, scenario ? " " : "", scenario ? scenario : "", (*out)->ntime,
+        dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s%s%s, %zu days on %zu cells (%s)", paths[0],
+                var, scenario ? " " : "", scenario ? scenario : "", (*out)->ntime,
                 dsc_field_ncells(*out), dsc_calendar_name((*out)->calendar));
     dsc_io_paths_free(paths, n);
     return rc;
@@ -222,8 +225,10 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             return rc;
         rc = dsc_io_read_ghcn(ctx, paths[0], var, &obs, &flagged);
         if (rc == DSC_OK)
-            dsc_log(ctx, DSC_LOG_INFO, "ingest", "%s: %s, %zu days, %zu flagged values "
-                    "treated as missing", paths[0], var, obs->ntime, flagged);
+            dsc_log(ctx, DSC_LOG_INFO, "ingest",
+                    "%s: %s, %zu days, %zu flagged values "
+                    "treated as missing",
+                    paths[0], var, obs->ntime, flagged);
         dsc_io_paths_free(paths, n);
         if (!rc && (rc = check_plausible(ctx, obs, "obs")))
             dsc_field_destroy(obs);
@@ -248,8 +253,7 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         m->ncell = dsc_grid_ncells(&m->grid);
     }
     int same_grid = job->region.kind == DSC_REGION_KIND_BOX &&
-                    obs->grid.kind == DSC_GRID_RECTILINEAR &&
-                    dsc_field_ncells(obs) == m->ncell;
+                    obs->grid.kind == DSC_GRID_RECTILINEAR && dsc_field_ncells(obs) == m->ncell;
     if (same_grid) {
         on_target = obs->values;
         obs->values = NULL;
@@ -280,9 +284,8 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             goto done;
         }
         if (job->alignment == DSC_ALIGN_YEAR_FRACTION)
-            dsc_features_pair_by_year_fraction(m->hdates, m->cal, m->nh, obs->dates,
-                                               obs->calendar, on_target + c, m->ncell,
-                                               obs->ntime, col);
+            dsc_features_pair_by_year_fraction(m->hdates, m->cal, m->nh, obs->dates, obs->calendar,
+                                               on_target + c, m->ncell, obs->ntime, col);
         else
             dsc_features_pair_by_date(m->hdates, m->nh, obs->dates, on_target + c, m->ncell,
                                       obs->ntime, col);
@@ -347,8 +350,7 @@ static int ingest_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
                          &job->gcm_over, &full);
     else
         rc = read_series(ctx, p, job, job->gcm, gvar, m->model,
-                         job->nscen ? job->scenarios[0] : "historical", 1, &job->gcm_over,
-                         &full);
+                         job->nscen ? job->scenarios[0] : "historical", 1, &job->gcm_over, &full);
     if (rc)
         return rc;
     int y0, y1;
@@ -366,13 +368,14 @@ static int ingest_history(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job
     /* The maps' base period must have model days, or every map would be empty. */
     int base_days = 0;
     for (size_t t = 0; t < m->nh && !base_days; t++)
-        base_days = m->hsrc->dates[t].year >= job->base.y0 &&
-                    m->hsrc->dates[t].year <= job->base.y1;
+        base_days =
+            m->hsrc->dates[t].year >= job->base.y0 && m->hsrc->dates[t].year <= job->base.y1;
     if (!base_days)
-        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no model day in map_base %d-%d (the "
-                         "historical days read cover %d-%d)", m->hsrc->source, job->base.y0,
-                         job->base.y1,
-                         m->hsrc->dates[0].year, m->hsrc->dates[m->nh - 1].year);
+        return dsc_error(ctx, DSC_ERR_RANGE,
+                         "%s: no model day in map_base %d-%d (the "
+                         "historical days read cover %d-%d)",
+                         m->hsrc->source, job->base.y0, job->base.y1, m->hsrc->dates[0].year,
+                         m->hsrc->dates[m->nh - 1].year);
     m->hdates = dsc_malloc(ctx, m->nh * sizeof *m->hdates, "historical dates");
     if (!m->hdates)
         return DSC_ERR_NOMEM;
@@ -392,8 +395,7 @@ static int ingest_scenario(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
         *joined0 = NULL;
     } else {
         const char *tmpl = job->gcm_future[0] ? job->gcm_future : job->gcm;
-        rc = read_series(ctx, p, job, tmpl, gvar, m->model, sc->name, 1, &job->gcm_over,
-                         &full);
+        rc = read_series(ctx, p, job, tmpl, gvar, m->model, sc->name, 1, &job->gcm_over, &full);
     }
     if (rc == DSC_OK)
         rc = dsc_field_subset_years(ctx, full, job->future.y0, job->future.y1, &sc->src);
@@ -401,8 +403,10 @@ static int ingest_scenario(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
     if (rc)
         return rc;
     if (sc->src->calendar != m->cal)
-        return dsc_error(ctx, DSC_ERR_FORMAT, "%s: calendar %s differs from the historical "
-                         "run's %s", sc->src->source, dsc_calendar_name(sc->src->calendar),
+        return dsc_error(ctx, DSC_ERR_FORMAT,
+                         "%s: calendar %s differs from the historical "
+                         "run's %s",
+                         sc->src->source, dsc_calendar_name(sc->src->calendar),
                          dsc_calendar_name(m->cal));
     sc->n = sc->src->ntime;
     sc->dates = dsc_malloc(ctx, sc->n * sizeof *sc->dates, "scenario dates");
@@ -412,8 +416,8 @@ static int ingest_scenario(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
     return to_target(ctx, p, sc->src, &m->grid, &m->weights, &sc->gcm);
 }
 
-int dsc_stage_ingest(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                     size_t var, size_t model, dsc_member_t **out)
+int dsc_stage_ingest(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job, size_t var,
+                     size_t model, dsc_member_t **out)
 {
     *out = NULL;
     dsc_member_t *m = dsc_calloc(ctx, 1, sizeof *m, "member");

@@ -6,16 +6,15 @@
 #include <string.h>
 
 /* Replaces every {name} in tmpl with its value; unknown names stay as they are. */
-static int expand(const char *tmpl, const char *const *names, const char *const *values,
-                  size_t n, char *out, size_t size)
+static int expand(const char *tmpl, const char *const *names, const char *const *values, size_t n,
+                  char *out, size_t size)
 {
     size_t o = 0;
     for (const char *s = tmpl; *s;) {
         size_t k = 0;
         for (; k < n; k++) {
             size_t len = strlen(names[k]);
-            if (values[k] && s[0] == '{' && strncmp(s + 1, names[k], len) == 0 &&
-                s[len + 1] == '}')
+            if (values[k] && s[0] == '{' && strncmp(s + 1, names[k], len) == 0 && s[len + 1] == '}')
                 break;
         }
         const char *piece = k < n ? values[k] : s;
@@ -30,16 +29,14 @@ static int expand(const char *tmpl, const char *const *names, const char *const 
     return 0;
 }
 
-int dsc_input_paths(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *tmpl,
-                    const char *var, const char *model, const char *scenario, char ***paths,
-                    size_t *n)
+int dsc_input_paths(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *tmpl, const char *var,
+                    const char *model, const char *scenario, char ***paths, size_t *n)
 {
     static const char *const names[] = {"var", "model", "scenario"};
     const char *values[] = {var, model, scenario};
     char rel[DSC_PATH_MAX], full[2 * DSC_PATH_MAX + 2];
     if (expand(tmpl, names, values, 3, rel, sizeof rel))
-        return dsc_error(ctx, DSC_ERR_CONFIG, "%s: input path '%s' is too long", p->path,
-                         tmpl);
+        return dsc_error(ctx, DSC_ERR_CONFIG, "%s: input path '%s' is too long", p->path, tmpl);
     if (strchr(rel, '{'))
         return dsc_error(ctx, DSC_ERR_CONFIG,
                          "%s: input path '%s' has a placeholder that cannot be filled here "

@@ -88,8 +88,7 @@ int dsc_manifest_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, dsc_outputs_t *
     return list_inputs(ctx, p, in);
 }
 
-static void write_inputs(FILE *fp, dsc_ctx_t *ctx, const dsc_outputs_t *in,
-                         dsc_checksums_t *cs)
+static void write_inputs(FILE *fp, dsc_ctx_t *ctx, const dsc_outputs_t *in, dsc_checksums_t *cs)
 {
     fputs("  \"inputs\": [\n", fp);
     for (size_t i = 0; i < in->n; i++) {
@@ -112,23 +111,27 @@ static void write_settings(FILE *fp, const dsc_pipeline_t *p)
     fputs("    \"ann\": {\"hidden\": [", fp);
     for (size_t i = 0; i < p->nn.n_hidden; i++)
         fprintf(fp, "%s%zu", i ? ", " : "", p->nn.hidden[i]);
-    fprintf(fp, "], \"activation\": \"%s\", \"optimizer\": \"%s\", \"learning_rate\": %g, "
+    fprintf(fp,
+            "], \"activation\": \"%s\", \"optimizer\": \"%s\", \"learning_rate\": %g, "
             "\"batch_size\": %zu, \"epochs\": %zu, \"patience\": %zu, \"weight_decay\": %g, "
             "\"rule\": \"%s\", \"seed\": %llu, \"ensemble\": %zu},\n",
             dsc_nn_activation_name(p->nn.activation), p->nn.optimizer, p->nn.learning_rate,
             p->nn.batch_size, p->nn.epochs, p->nn.patience, p->nn.weight_decay, p->nn.rule,
             (unsigned long long)p->nn.seed, p->ensemble);
     fprintf(fp, "    \"linear\": {\"ridge\": %g},\n", p->ridge);
-    fprintf(fp, "    \"bias_correction\": {\"historical\": \"%s\", \"future\": \"%s\", "
-            "\"grouping\": \"%s\", \"window\": %d, \"quantiles\": %zu},\n", p->bc_hist.method,
-            p->bc_future.method, p->bc_hist.grouping == DSC_BC_GROUP_DOY ? "doy" : "month",
-            p->bc_hist.window, p->bc_hist.nquantiles);
+    fprintf(fp,
+            "    \"bias_correction\": {\"historical\": \"%s\", \"future\": \"%s\", "
+            "\"grouping\": \"%s\", \"window\": %d, \"quantiles\": %zu},\n",
+            p->bc_hist.method, p->bc_future.method,
+            p->bc_hist.grouping == DSC_BC_GROUP_DOY ? "doy" : "month", p->bc_hist.window,
+            p->bc_hist.nquantiles);
     fprintf(fp, "    \"regrid\": \"%s\",\n    \"regions\": [\n", p->regrid_method);
     for (size_t j = 0; j < p->njob; j++) {
         const dsc_job_t *job = &p->jobs[j];
         fputs("      {\"name\": ", fp);
         json_string(fp, job->region.name);
-        fprintf(fp, ", \"train\": \"%d-%d\", \"valid\": \"%d-%d\", \"future\": \"%d-%d\", "
+        fprintf(fp,
+                ", \"train\": \"%d-%d\", \"valid\": \"%d-%d\", \"future\": \"%d-%d\", "
                 "\"pairing\": \"%s\", \"models\": %zu, \"scenarios\": %zu}%s\n",
                 job->train.y0, job->train.y1, job->valid.y0, job->valid.y1, job->future.y0,
                 job->future.y1, job->pairing == DSC_PAIR_RANK ? "rank" : "date", job->nmodel,
@@ -153,9 +156,8 @@ static void write_versions(FILE *fp)
 }
 
 int dsc_manifest_write(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line,
-                       const dsc_timing_t *timings, size_t ntimings,
-                       const dsc_outputs_t *outputs, const char *outcome,
-                       dsc_checksums_t *cs)
+                       const dsc_timing_t *timings, size_t ntimings, const dsc_outputs_t *outputs,
+                       const char *outcome, dsc_checksums_t *cs)
 {
     dsc_outputs_t in = {0};
     int rc = list_inputs(ctx, p, &in);

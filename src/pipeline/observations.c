@@ -43,8 +43,7 @@ static int open_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *name, c
     return rc ? rc : dsc_io_open_atomic(ctx, path, fp, tmp);
 }
 
-static int close_csv(dsc_ctx_t *ctx, FILE *fp, char *tmp, const char *path,
-                     dsc_outputs_t *out)
+static int close_csv(dsc_ctx_t *ctx, FILE *fp, char *tmp, const char *path, dsc_outputs_t *out)
 {
     int rc = dsc_io_commit(ctx, fp, tmp, path);
     free(tmp);
@@ -95,15 +94,15 @@ static int write_years(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
         }
     }
     if (sparse)
-        dsc_log(ctx, DSC_LOG_INFO, "observations", "%s %s: %zu year(s) below %.0f%% coverage "
-                "(not used for training): %s", job->region.name, m->var, sparse,
-                100 * job->min_coverage, sparse_list);
+        dsc_log(ctx, DSC_LOG_INFO, "observations",
+                "%s %s: %zu year(s) below %.0f%% coverage "
+                "(not used for training): %s",
+                job->region.name, m->var, sparse, 100 * job->min_coverage, sparse_list);
     return close_csv(ctx, fp, tmp, path, out);
 }
 
 static int write_cycle(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_field_t *f,
-                       const double *means,
-                       const char *stem, dsc_outputs_t *out)
+                       const double *means, const char *stem, dsc_outputs_t *out)
 {
     double cycle[366];
     dsc_stats_annual_cycle(f->calendar, f->dates, means, f->ntime, cycle);

@@ -44,8 +44,8 @@ static void settings_build(const dsc_pipeline_t *p, settings_t *st)
 {
     char hidden[128] = "", buf[160];
     for (size_t i = 0; i < p->nn.n_hidden; i++)
-        snprintf(hidden + strlen(hidden), sizeof hidden - strlen(hidden), "%s%zu",
-                 i ? ", " : "", p->nn.hidden[i]);
+        snprintf(hidden + strlen(hidden), sizeof hidden - strlen(hidden), "%s%zu", i ? ", " : "",
+                 p->nn.hidden[i]);
     add(st, "ann", "hidden", "%s", hidden);
     add(st, "ann", "activation", "%s", dsc_nn_activation_name(p->nn.activation));
     add(st, "ann", "optimizer", "%s", p->nn.optimizer);
@@ -70,7 +70,10 @@ static void settings_build(const dsc_pipeline_t *p, settings_t *st)
     add(st, "bias_correction", "quantiles", "%zu", p->bc_hist.nquantiles);
     add(st, "regrid", "method", "%s", p->regrid_method);
     add(st, "evaluation", "folds", "%zu%s", p->cv_folds, p->cv_folds ? "" : " (off)");
-    add(st, "output", "hist_bin_width", "%g \xc2\xb0" "C", p->hist_bin_width);
+    add(st, "output", "hist_bin_width",
+        "%g \xc2\xb0"
+        "C",
+        p->hist_bin_width);
     unsigned f = p->figure_formats ? p->figure_formats : DSC_FIGURE_PNG;
     add(st, "output", "formats", "%s%s%s", f & DSC_FIGURE_PNG ? "png " : "",
         f & DSC_FIGURE_SVG ? "svg " : "", f & DSC_FIGURE_PDF ? "pdf" : "");
@@ -118,14 +121,13 @@ static int regions_build(dsc_ctx_t *ctx, const dsc_pipeline_t *p, regions_t *rs)
 }
 
 int dsc_stage_report(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line,
-                     const dsc_outputs_t *outputs, struct dsc_checksums *cs,
-                     const char *outcome)
+                     const dsc_outputs_t *outputs, struct dsc_checksums *cs, const char *outcome)
 {
     settings_t *st = dsc_calloc(ctx, 1, sizeof *st, "report settings");
     dsc_outputs_t in = {0};
     regions_t rs = {0};
     dsc_report_input_t *inputs = NULL;
-    char (*hex)[65] = NULL;
+    char(*hex)[65] = NULL;
     int rc = st ? dsc_manifest_inputs(ctx, p, &in) : DSC_ERR_NOMEM;
     if (!rc) {
         inputs = dsc_calloc(ctx, in.n ? in.n : 1, sizeof *inputs, "report inputs");
@@ -136,8 +138,7 @@ int dsc_stage_report(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         struct stat sb;
         int known = dsc_checksums_get(ctx, cs, in.paths[i], hex[i]) == DSC_OK;
         inputs[i] = (dsc_report_input_t){in.paths[i],
-                                         stat(in.paths[i], &sb) == 0 ? (long long)sb.st_size
-                                                                     : -1,
+                                         stat(in.paths[i], &sb) == 0 ? (long long)sb.st_size : -1,
                                          known ? hex[i] : NULL};
     }
     if (!rc)
@@ -145,9 +146,9 @@ int dsc_stage_report(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     if (!rc) {
         settings_build(p, st);
         /* No description: the pipeline file, comments and all, is shown whole instead. */
-        dsc_report_info_t info = {p->name, NULL,  p->path, NULL,   argv_line, p->data_root,
-                                  outcome, DSC_VERSION,    st->s,  st->n,     inputs,
-                                  in.n,    rs.r,  p->njob};
+        dsc_report_info_t info = {p->name,      NULL,    p->path,     NULL,   argv_line,
+                                  p->data_root, outcome, DSC_VERSION, st->s,  st->n,
+                                  inputs,       in.n,    rs.r,        p->njob};
         rc = dsc_report_write(ctx, p->out_dir, &info, (const char *const *)outputs->paths,
                               outputs->n);
     }

@@ -48,11 +48,11 @@ static int rows_build(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *
     dsc_trainset_obs_column(job, m, c, r->obs_col);
     for (size_t t = 0; t < nh; t++)
         r->gcm_col[t] = m->gcm[t * m->ncell + c];
-    rc = dsc_trainset_targets(ctx, job, m, r->obs_col, r->gcm_col, job->train.y0,
-                              job->train.y1, r->yt);
+    rc = dsc_trainset_targets(ctx, job, m, r->obs_col, r->gcm_col, job->train.y0, job->train.y1,
+                              r->yt);
     if (!rc)
-        rc = dsc_trainset_targets(ctx, job, m, r->obs_col, r->gcm_col, job->valid.y0,
-                                  job->valid.y1, r->yv);
+        rc = dsc_trainset_targets(ctx, job, m, r->obs_col, r->gcm_col, job->valid.y0, job->valid.y1,
+                                  r->yv);
     if (rc)
         return rc;
     dsc_features_fill(k.cols, k.ncols, m->hdates, m->cal, 0, nh, r->xt);
@@ -64,8 +64,8 @@ static int rows_build(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *
 
 /* The first cell with enough rows to learn from (train.c skips cells with fewer than
  * predictors + 2 training rows) and at least one validation row; *cell = ncell if none. */
-static int rows_first_cell(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
-                           rows_t *r, size_t *cell)
+static int rows_first_cell(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m, rows_t *r,
+                           size_t *cell)
 {
     size_t nh = m->nh, pmax = dsc_features_count(1 + DSC_TRAINSET_MAX_NEIGHBOURS);
 
@@ -137,8 +137,8 @@ static int train_all(dsc_ctx_t *ctx, const dsc_pipeline_t *p, size_t cell, const
             if (i < fail_rule) {
                 fail_rule = i;
                 fail_rc = rc;
-                snprintf(fail_msg, sizeof fail_msg, "%s", tctx ? dsc_ctx_message(tctx)
-                                                               : "out of memory");
+                snprintf(fail_msg, sizeof fail_msg, "%s",
+                         tctx ? dsc_ctx_message(tctx) : "out of memory");
             }
         }
         dsc_ctx_destroy(tctx);
@@ -173,8 +173,8 @@ static int write_csv(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *stem,
 }
 
 static int draw_figure(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                       const dsc_member_t *m, size_t cell, const char *stem,
-                       const curve_t *curves, dsc_outputs_t *outputs)
+                       const dsc_member_t *m, size_t cell, const char *stem, const curve_t *curves,
+                       dsc_outputs_t *outputs)
 {
     static const struct {
         unsigned bit;
@@ -191,14 +191,23 @@ static int draw_figure(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
      * validation years are another climate than the training years). */
     for (size_t i = 0; i < n; i++) {
         const curve_t *c = &curves[i];
-        lines[i] = (dsc_plot_line_t){NULL, c->steps, c->hist.train_loss, c->hist.n_epochs,
-                                     dsc_plot_color(i + 1), 1.0, 0.35, NULL, NULL};
-        lines[n + i] = (dsc_plot_line_t){p->rules[i], c->steps, c->hist.valid_loss,
-                                         c->hist.n_epochs, dsc_plot_color(i + 1), 2.0, 1.0,
-                                         NULL, NULL};
+        lines[i] = (dsc_plot_line_t){
+            NULL, c->steps, c->hist.train_loss, c->hist.n_epochs, dsc_plot_color(i + 1), 1.0, 0.35,
+            NULL, NULL};
+        lines[n + i] = (dsc_plot_line_t){p->rules[i],
+                                         c->steps,
+                                         c->hist.valid_loss,
+                                         c->hist.n_epochs,
+                                         dsc_plot_color(i + 1),
+                                         2.0,
+                                         1.0,
+                                         NULL,
+                                         NULL};
     }
-    snprintf(title, sizeof title, "%s %s, %s: learning rules, validation loss (faint: "
-             "training loss), cell %zu", job->region.title, m->var, m->model, cell);
+    snprintf(title, sizeof title,
+             "%s %s, %s: learning rules, validation loss (faint: "
+             "training loss), cell %zu",
+             job->region.title, m->var, m->model, cell);
     snprintf(dir, sizeof dir, "%s/figures", p->out_dir);
     rc = dsc_io_mkdirs(ctx, dir);
     for (size_t f = 0; f < sizeof formats / sizeof formats[0] && !rc; f++) {
@@ -206,8 +215,8 @@ static int draw_figure(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
             continue;
         snprintf(path, sizeof path, "%s/%s_learning_rules.%s", dir, stem, formats[f].ext);
         rc = dsc_plot_learning_curves(ctx, path, title, "Training steps (mini-batches)",
-                                      "Mean squared error (standardised)", lines, 2 * n,
-                                      FIG_W, FIG_H);
+                                      "Mean squared error (standardised)", lines, 2 * n, FIG_W,
+                                      FIG_H);
         if (!rc)
             rc = dsc_outputs_add(ctx, outputs, path);
     }
@@ -220,10 +229,11 @@ static void log_summary(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *ste
 {
     for (size_t i = 0; i < p->nrules; i++) {
         const dsc_nn_history_t *h = &curves[i].hist;
-        dsc_log(ctx, DSC_LOG_INFO, "rules", "%s %s: validation loss %.4f after %.0f steps, "
-                "best %.4f at step %.0f", stem, p->rules[i], h->valid_loss[h->n_epochs - 1],
-                curves[i].steps[h->n_epochs - 1], h->valid_loss[h->best_epoch],
-                curves[i].steps[h->best_epoch]);
+        dsc_log(ctx, DSC_LOG_INFO, "rules",
+                "%s %s: validation loss %.4f after %.0f steps, "
+                "best %.4f at step %.0f",
+                stem, p->rules[i], h->valid_loss[h->n_epochs - 1], curves[i].steps[h->n_epochs - 1],
+                h->valid_loss[h->best_epoch], curves[i].steps[h->best_epoch]);
     }
 }
 
@@ -249,12 +259,16 @@ int dsc_stage_rules(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     if (rc)
         goto fail;
     if (cell == m->ncell) {
-        dsc_log(ctx, DSC_LOG_WARN, "rules", "%s: no cell has training and validation rows; "
-                "learning rules not compared", stem);
+        dsc_log(ctx, DSC_LOG_WARN, "rules",
+                "%s: no cell has training and validation rows; "
+                "learning rules not compared",
+                stem);
         goto fail;
     }
-    dsc_log(ctx, DSC_LOG_INFO, "rules", "%s %s: comparing %zu learning rules on cell %zu "
-            "(%zu training, %zu validation rows)", stem, m->model, p->nrules, cell, r.nt, r.nv);
+    dsc_log(ctx, DSC_LOG_INFO, "rules",
+            "%s %s: comparing %zu learning rules on cell %zu "
+            "(%zu training, %zu validation rows)",
+            stem, m->model, p->nrules, cell, r.nt, r.nv);
 
     rc = train_all(ctx, p, cell, &r, curves);
     if (!rc)

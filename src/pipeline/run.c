@@ -11,9 +11,9 @@
 #include "pipeline/internal.h"
 
 #include <errno.h>
-#include <omp.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -21,9 +21,8 @@
 #include <unistd.h>
 
 enum { T_INGEST, T_TRAIN, T_CORRECT, T_WRITE, T_FIGURES, T_OBS, T_RULES, T_CV, T_COUNT };
-static const char *const STAGE_NAMES[T_COUNT] = {"ingest", "train", "correct", "write",
-                                                 "figures", "observations", "rules",
-                                                 "crossval"};
+static const char *const STAGE_NAMES[T_COUNT] = {"ingest",  "train",        "correct", "write",
+                                                 "figures", "observations", "rules",   "crossval"};
 
 /* OpenBLAS declares this in its own cblas.h; declared here to keep that header out. */
 void openblas_set_num_threads(int n);
@@ -66,13 +65,14 @@ static int lock_output(dsc_ctx_t *ctx, const char *out_dir, int *fd)
     snprintf(path, sizeof path, "%s/.lock", out_dir);
     *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (*fd < 0)
-        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot create lock file: %s", path,
-                         strerror(errno));
+        return dsc_error(ctx, DSC_ERR_IO, "%s: cannot create lock file: %s", path, strerror(errno));
     if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
         close(*fd);
         *fd = -1;
-        return dsc_error(ctx, DSC_ERR_LOCKED, "%s: another run is writing this output "
-                         "folder; wait for it or choose another --out", out_dir);
+        return dsc_error(ctx, DSC_ERR_LOCKED,
+                         "%s: another run is writing this output "
+                         "folder; wait for it or choose another --out",
+                         out_dir);
     }
     return DSC_OK;
 }
@@ -96,15 +96,14 @@ typedef struct {
     const char *argv_line;
     double t[T_COUNT];
     dsc_outputs_t outputs;
-    dsc_checksums_t cs;   /* input checksums, remembered across runs */
-    size_t computed;      /* members computed in this run */
-    size_t reused;        /* members taken from the cache */
-    size_t regions_kept;  /* regions whose outputs were already up to date */
-    int split_cells;      /* MPI: the processes share the cells of each member */
+    dsc_checksums_t cs;  /* input checksums, remembered across runs */
+    size_t computed;     /* members computed in this run */
+    size_t reused;       /* members taken from the cache */
+    size_t regions_kept; /* regions whose outputs were already up to date */
+    int split_cells;     /* MPI: the processes share the cells of each member */
 } run_t;
 
-static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
-                          dsc_member_t **out)
+static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m, dsc_member_t **out)
 {
     double t0 = now_seconds();
     int rc = dsc_stage_ingest(r->ctx, r->p, job, v, m, out);
@@ -126,8 +125,7 @@ static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
     return rc;
 }
 
-static int emit(run_t *r, const dsc_job_t *job, const dsc_member_t *m, const char *tag,
-                int figures)
+static int emit(run_t *r, const dsc_job_t *job, const dsc_member_t *m, const char *tag, int figures)
 {
     double t0 = now_seconds();
     int rc = dsc_stage_write(r->ctx, r->p, job, m, tag, r->argv_line, &r->outputs);
@@ -186,8 +184,7 @@ static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
     for (size_t v = 0; v < job->nvar; v++)
         for (size_t m = 0; m < job->nmodel; m++) {
             size_t i = v * job->nmodel + m;
-            int rc = dsc_member_describe(r->ctx, r->p, job, v, m, &r->cs, &k->texts[i],
-                                         k->keys[i]);
+            int rc = dsc_member_describe(r->ctx, r->p, job, v, m, &r->cs, &k->texts[i], k->keys[i]);
             if (rc)
                 return rc;
             dsc_member_train_key(k->texts[i], k->train_keys[i]);
@@ -195,9 +192,11 @@ static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
         }
     /* Settings that change the written outputs but not the members' results. */
     char extra[512];
-    snprintf(extra, sizeof extra, "bins=%.17g rules=%zu folds=%zu report=%d formats=%u "
-             "out=%s", r->p->hist_bin_width, r->p->nrules, r->p->cv_folds, r->p->report,
-             r->p->figure_formats, r->p->out_dir);
+    snprintf(extra, sizeof extra,
+             "bins=%.17g rules=%zu folds=%zu report=%d formats=%u "
+             "out=%s",
+             r->p->hist_bin_width, r->p->nrules, r->p->cv_folds, r->p->report, r->p->figure_formats,
+             r->p->out_dir);
     for (size_t i = 0; i < r->p->nrules; i++)
         dsc_sha256_update(&s, r->p->rules[i], strlen(r->p->rules[i]));
     dsc_sha256_update(&s, extra, strlen(extra));
@@ -240,20 +239,23 @@ static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *
             char path[DSC_PATH_MAX + 128], why[512];
             snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k->keys[i]);
             if (!r->p->force && access(path, R_OK) == 0) {
-                dsc_log(r->ctx, DSC_LOG_INFO, "plan", "%s %s %s: reuse the cached result, "
-                        "then write", job->region.name, job->variables[v], job->models[m]);
+                dsc_log(r->ctx, DSC_LOG_INFO, "plan",
+                        "%s %s %s: reuse the cached result, "
+                        "then write",
+                        job->region.name, job->variables[v], job->models[m]);
                 continue;
             }
-            char *old = dsc_cache_last_text(r->p->out_dir, job->region.name,
-                                            job->variables[v], job->models[m]);
+            char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
+                                            job->models[m]);
             if (r->p->force)
                 snprintf(why, sizeof why, "--force");
             else
                 dsc_cache_explain(old, k->texts[i], why, sizeof why);
             free(old);
-            dsc_log(r->ctx, DSC_LOG_INFO, "plan", "%s %s %s: run ingest, regrid, train, "
-                    "correct, write (%s)", job->region.name, job->variables[v],
-                    job->models[m], why);
+            dsc_log(r->ctx, DSC_LOG_INFO, "plan",
+                    "%s %s %s: run ingest, regrid, train, "
+                    "correct, write (%s)",
+                    job->region.name, job->variables[v], job->models[m], why);
         }
 }
 
@@ -280,8 +282,7 @@ static void merge_cells(dsc_member_t *m)
 
 /* Stages that retrain (learning rules, cross-validation) need the model on its own grid,
  * which is not cached: a cached member then gets it from a fresh ingest. */
-static int attach_sources(run_t *r, const dsc_job_t *job, size_t v, size_t m,
-                          dsc_member_t *mem)
+static int attach_sources(run_t *r, const dsc_job_t *job, size_t v, size_t m, dsc_member_t *mem)
 {
     if (!r->p->nrules && !r->p->cv_folds)
         return DSC_OK;
@@ -304,16 +305,16 @@ static int attach_sources(run_t *r, const dsc_job_t *job, size_t v, size_t m,
 
 /* Caches a computed member under its key and, for a later change of bias correction
  * alone, under its training key. */
-static int save_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
-                       const region_keys_t *k, const dsc_member_t *mem)
+static int save_member(run_t *r, const dsc_job_t *job, size_t v, size_t m, const region_keys_t *k,
+                       const dsc_member_t *mem)
 {
     size_t i = v * job->nmodel + m;
     int rc = dsc_cache_save(r->ctx, r->p->out_dir, k->keys[i], k->texts[i], mem);
     if (!rc)
         rc = dsc_cache_link_trained(r->ctx, r->p->out_dir, k->keys[i], k->train_keys[i]);
     if (!rc)
-        rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name,
-                                     job->variables[v], job->models[m], k->texts[i]);
+        rc = dsc_cache_set_last_text(r->ctx, r->p->out_dir, job->region.name, job->variables[v],
+                                     job->models[m], k->texts[i]);
     return rc;
 }
 
@@ -322,9 +323,10 @@ static int save_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
 static int recorrect_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
                             const region_keys_t *k, dsc_member_t *mem)
 {
-    dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: only the bias correction changed: "
-            "correcting the cached predictions again", job->region.name, job->variables[v],
-            job->models[m]);
+    dsc_log(r->ctx, DSC_LOG_INFO, "run",
+            "%s %s %s: only the bias correction changed: "
+            "correcting the cached predictions again",
+            job->region.name, job->variables[v], job->models[m]);
     free(mem->ann_bc);
     mem->ann_bc = NULL;
     for (size_t s = 0; s < mem->nscen; s++) {
@@ -345,8 +347,8 @@ static int recorrect_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
 
 /* A member from the cache, or corrected again from its cached predictions, or computed
  * (and then cached). */
-static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
-                         const region_keys_t *k, dsc_member_t **out)
+static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m, const region_keys_t *k,
+                         dsc_member_t **out)
 {
     size_t i = v * job->nmodel + m;
     if (!r->p->force && dsc_cache_load(r->ctx, r->p->out_dir, k->keys[i], out) == DSC_OK) {
@@ -360,8 +362,8 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
         dsc_cache_load_trained(r->ctx, r->p->out_dir, k->train_keys[i], out) == DSC_OK)
         return recorrect_member(r, job, v, m, k, *out);
     dsc_ctx_clear(r->ctx);
-    char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
-                                    job->models[m]);
+    char *old =
+        dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v], job->models[m]);
     char why[512];
     if (r->p->force)
         snprintf(why, sizeof why, "--force");
@@ -378,13 +380,15 @@ static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
         if (!rc)
             merge_cells(*out);
         if (!rc && (*out)->n_valid_rows == 0)
-            rc = dsc_error(r->ctx, DSC_ERR_RANGE, "%s: no validation day with both model and "
-                           "observed %s in %d-%d", job->region.name, job->variables[v],
-                           job->valid.y0, job->valid.y1);
+            rc = dsc_error(r->ctx, DSC_ERR_RANGE,
+                           "%s: no validation day with both model and "
+                           "observed %s in %d-%d",
+                           job->region.name, job->variables[v], job->valid.y0, job->valid.y1);
         if (!rc && (*out)->n_train_rows == 0)
-            rc = dsc_error(r->ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
-                           "observed %s in %d-%d", job->region.name, job->variables[v],
-                           job->train.y0, job->train.y1);
+            rc = dsc_error(r->ctx, DSC_ERR_RANGE,
+                           "%s: no training day with both model and "
+                           "observed %s in %d-%d",
+                           job->region.name, job->variables[v], job->train.y0, job->train.y1);
     }
     if (rc)
         return rc;
@@ -448,8 +452,10 @@ static int run_job(run_t *r, const dsc_job_t *job)
         return DSC_OK;
     }
     if (!rc && up) {
-        dsc_log(r->ctx, DSC_LOG_INFO, "run", "region %s: inputs and settings unchanged, its "
-                "%zu outputs are up to date: no work", job->region.name, kept.n);
+        dsc_log(r->ctx, DSC_LOG_INFO, "run",
+                "region %s: inputs and settings unchanged, its "
+                "%zu outputs are up to date: no work",
+                job->region.name, kept.n);
         for (size_t i = 0; i < kept.n && !rc; i++)
             rc = dsc_outputs_add(r->ctx, &r->outputs, kept.paths[i]);
         r->regions_kept++;
@@ -489,8 +495,7 @@ static int run_job(run_t *r, const dsc_job_t *job)
         rc = write_region(r, job, mem);
     if (!rc && writer)
         rc = dsc_stamp_write(r->ctx, r->p->out_dir, job->region.name, k.region_key,
-                             (const char *const *)r->outputs.paths + first,
-                             r->outputs.n - first);
+                             (const char *const *)r->outputs.paths + first, r->outputs.n - first);
     int all = dsc_par_agree(rc);
     if (all && !rc)
         rc = dsc_error(r->ctx, all, "another process failed (see its messages)");
@@ -524,8 +529,7 @@ static int run_helper_process(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const cha
     run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
     int rc = dsc_par_agree(DSC_OK); /* the first process has locked and cleaned the folder */
     if (rc)
-        return dsc_error(ctx, rc, "%s: the first process could not start the run",
-                         p->out_dir);
+        return dsc_error(ctx, rc, "%s: the first process could not start the run", p->out_dir);
     rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
     for (size_t j = 0; j < p->njob && !rc; j++)
         rc = run_job(&r, &p->jobs[j]);
@@ -538,7 +542,7 @@ static int run_helper_process(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const cha
 typedef struct {
     int lock_fd;
     run_log_t log;
-    dsc_log_level level;   /* the program's own log level, restored at the end */
+    dsc_log_level level; /* the program's own log level, restored at the end */
     char log_path[DSC_PATH_MAX + 16];
     char *log_tmp;
 } session_t;
@@ -579,20 +583,23 @@ static int run_jobs(run_t *r)
     if (!rc)
         rc = dsc_checksums_load(r->ctx, p->out_dir, &r->cs);
     for (size_t j = 0; j < p->njob && !rc; j++) {
-        dsc_log(r->ctx, DSC_LOG_INFO, "run", "region %s: %zu variable(s), %zu model(s), %zu "
-                "scenario(s)", p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel,
-                p->jobs[j].nscen);
+        dsc_log(r->ctx, DSC_LOG_INFO, "run",
+                "region %s: %zu variable(s), %zu model(s), %zu "
+                "scenario(s)",
+                p->jobs[j].region.name, p->jobs[j].nvar, p->jobs[j].nmodel, p->jobs[j].nscen);
         rc = run_job(r, &p->jobs[j]);
     }
     if (rc)
         return rc;
     if (r->computed == 0 && r->reused == 0)
-        dsc_log(r->ctx, DSC_LOG_INFO, "run", "nothing changed since the last run: no work "
+        dsc_log(r->ctx, DSC_LOG_INFO, "run",
+                "nothing changed since the last run: no work "
                 "done, outputs kept");
     else
-        dsc_log(r->ctx, DSC_LOG_INFO, "run", "%zu result(s) computed, %zu reused from the "
-                "cache, %zu region(s) already up to date", r->computed, r->reused,
-                r->regions_kept);
+        dsc_log(r->ctx, DSC_LOG_INFO, "run",
+                "%zu result(s) computed, %zu reused from the "
+                "cache, %zu region(s) already up to date",
+                r->computed, r->reused, r->regions_kept);
     return DSC_OK;
 }
 
@@ -614,8 +621,8 @@ static int finish_session(run_t *r, session_t *ss, int rc)
     for (int i = 0; i < T_COUNT; i++)
         timings[i] = (dsc_timing_t){STAGE_NAMES[i], r->t[i]};
     const char *outcome = rc ? failure : "success";
-    int mrc = dsc_manifest_write(ctx, p, r->argv_line, timings, T_COUNT, &r->outputs, outcome,
-                                 &r->cs);
+    int mrc =
+        dsc_manifest_write(ctx, p, r->argv_line, timings, T_COUNT, &r->outputs, outcome, &r->cs);
     if (!mrc)
         mrc = dsc_checksums_save(ctx, p->out_dir, &r->cs);
     if (!mrc && p->report)
@@ -642,8 +649,8 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
     int rc = start_session(ctx, p, &ss);
     if (rc)
         return rc;
-    dsc_log(ctx, DSC_LOG_INFO, "run", "pipeline %s (%s), data root %s, output %s", p->name,
-            p->path, p->data_root, p->out_dir);
+    dsc_log(ctx, DSC_LOG_INFO, "run", "pipeline %s (%s), data root %s, output %s", p->name, p->path,
+            p->data_root, p->out_dir);
     /* Threads go to grid cells (OpenMP); BLAS inside each cell's small products runs on
      * one thread so the two never oversubscribe the cores. */
     if (omp_get_max_threads() > 1)

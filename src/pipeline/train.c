@@ -22,8 +22,8 @@ static int predict_rows(dsc_ctx_t *ctx, const dsc_nn_t *nn, const dsc_linear_t *
                         const double *x, size_t n, size_t p, double *out, size_t stride,
                         double *scratch)
 {
-    int rc = nn ? dsc_nn_predict(ctx, nn, x, n, scratch)
-                : dsc_linear_predict(ctx, lin, x, n, scratch);
+    int rc =
+        nn ? dsc_nn_predict(ctx, nn, x, n, scratch) : dsc_linear_predict(ctx, lin, x, n, scratch);
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {
@@ -67,8 +67,8 @@ static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t p)
     w->pred = dsc_malloc(ctx, nmax * sizeof(double), "predictions");
     w->sum = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum");
     w->sumsq = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum of squares");
-    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col ||
-        !w->pred || !w->sum || !w->sumsq) {
+    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col || !w->pred ||
+        !w->sum || !w->sumsq) {
         work_free(w);
         return DSC_ERR_NOMEM;
     }
@@ -149,19 +149,19 @@ static int save_model(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
 }
 
 static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                      dsc_member_t *m, size_t c, period_t *periods, size_t nperiods,
-                      work_t *w, size_t *sparse_years)
+                      dsc_member_t *m, size_t c, period_t *periods, size_t nperiods, work_t *w,
+                      size_t *sparse_years)
 {
     columns_t k = dsc_trainset_columns(m, c, m->gcm, m->hsrc);
     size_t np = dsc_features_count(k.ncols);
     *sparse_years += dsc_trainset_obs_column(job, m, c, w->obs_col);
     for (size_t t = 0; t < m->nh; t++)
         w->gcm_col[t] = m->gcm[t * m->ncell + c];
-    int rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train.y0,
-                                  job->train.y1, w->yt);
+    int rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train.y0, job->train.y1,
+                                  w->yt);
     if (!rc)
-        rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->valid.y0,
-                                  job->valid.y1, w->yv);
+        rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->valid.y0, job->valid.y1,
+                                  w->yv);
     if (rc)
         return rc;
     dsc_features_fill(k.cols, k.ncols, m->hdates, m->cal, 0, m->nh, w->xt);
@@ -198,8 +198,8 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         if (!rc && p->save_models)
             rc = save_model(ctx, p, job, m, c, e, &k, nn, &hist);
         for (size_t i = 0; i < nperiods && !rc; i++)
-            rc = predict_period(ctx, m, c, &periods[i], nn, NULL, w, e == 0,
-                                e + 1 == p->ensemble, p->ensemble);
+            rc = predict_period(ctx, m, c, &periods[i], nn, NULL, w, e == 0, e + 1 == p->ensemble,
+                                p->ensemble);
         if (!rc && e == 0 && c == 0 && m->curve.n_epochs == 0)
             m->curve = hist;
         else
@@ -217,19 +217,17 @@ static int alloc_outputs(dsc_ctx_t *ctx, size_t n, double **ann, double **sd, do
     return *ann && *sd && *lin ? DSC_OK : DSC_ERR_NOMEM;
 }
 
-int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                    dsc_member_t *m)
+int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job, dsc_member_t *m)
 {
     period_t periods[1 + DSC_MAX_LIST];
     size_t nperiods = 0, nmax = m->nh;
     int rc = alloc_outputs(ctx, m->nh * m->ncell, &m->ann, &m->ann_sd, &m->lin);
-    periods[nperiods++] = (period_t){m->gcm, m->hsrc, m->hdates, m->nh, m->ann, m->ann_sd,
-                                     m->lin};
+    periods[nperiods++] = (period_t){m->gcm, m->hsrc, m->hdates, m->nh, m->ann, m->ann_sd, m->lin};
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
         rc = alloc_outputs(ctx, sc->n * m->ncell, &sc->ann, &sc->ann_sd, &sc->lin);
-        periods[nperiods++] = (period_t){sc->gcm, sc->src, sc->dates, sc->n, sc->ann,
-                                         sc->ann_sd, sc->lin};
+        periods[nperiods++] =
+            (period_t){sc->gcm, sc->src, sc->dates, sc->n, sc->ann, sc->ann_sd, sc->lin};
         if (sc->n > nmax)
             nmax = sc->n;
     }
@@ -291,8 +289,8 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
                 dsc_nn_history_clear(&local.curve);
             if (trc && fail_rc == DSC_OK) {
                 fail_rc = trc;
-                snprintf(fail_msg, sizeof fail_msg, "%s", tctx ? dsc_ctx_message(tctx)
-                                                               : "out of memory");
+                snprintf(fail_msg, sizeof fail_msg, "%s",
+                         tctx ? dsc_ctx_message(tctx) : "out of memory");
             }
         }
         if (!trc)
@@ -303,23 +301,30 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     if (fail_rc)
         return dsc_error(ctx, fail_rc, "%s", fail_msg);
     if (sparse)
-        dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu cell-years below %.0f%% "
-                "observed coverage left out of training", job->region.name, m->var, m->model,
-                sparse, 100 * job->min_coverage);
-    dsc_log(ctx, DSC_LOG_INFO, "train", "%s %s %s: %zu training and %zu validation rows over "
-            "%zu cells, ANN ensemble of %zu", job->region.name, m->var, m->model,
-            m->n_train_rows, m->n_valid_rows, m->ncell, p->ensemble);
+        dsc_log(ctx, DSC_LOG_INFO, "train",
+                "%s %s %s: %zu cell-years below %.0f%% "
+                "observed coverage left out of training",
+                job->region.name, m->var, m->model, sparse, 100 * job->min_coverage);
+    dsc_log(ctx, DSC_LOG_INFO, "train",
+            "%s %s %s: %zu training and %zu validation rows over "
+            "%zu cells, ANN ensemble of %zu",
+            job->region.name, m->var, m->model, m->n_train_rows, m->n_valid_rows, m->ncell,
+            p->ensemble);
     if (m->n_poor_fits)
-        dsc_log(ctx, DSC_LOG_WARN, "train", "%s %s %s: %zu network(s) did not learn (validation "
+        dsc_log(ctx, DSC_LOG_WARN, "train",
+                "%s %s %s: %zu network(s) did not learn (validation "
                 "loss no better than the mean; is the learning rate too large?)",
                 job->region.name, m->var, m->model, m->n_poor_fits);
     if (m->n_valid_rows == 0 && m->cell_stride <= 1)
-        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no validation day with both model and "
+        return dsc_error(ctx, DSC_ERR_RANGE,
+                         "%s: no validation day with both model and "
                          "observed %s in %d-%d (do the observations cover the validation "
-                         "years?)", job->region.name, m->var, job->valid.y0, job->valid.y1);
+                         "years?)",
+                         job->region.name, m->var, job->valid.y0, job->valid.y1);
     if (m->n_train_rows == 0 && m->cell_stride <= 1) /* shared cells: checked after merging */
-        return dsc_error(ctx, DSC_ERR_RANGE, "%s: no training day with both model and "
-                         "observed %s in %d-%d", job->region.name, m->var, job->train.y0,
-                         job->train.y1);
+        return dsc_error(ctx, DSC_ERR_RANGE,
+                         "%s: no training day with both model and "
+                         "observed %s in %d-%d",
+                         job->region.name, m->var, job->train.y0, job->train.y1);
     return DSC_OK;
 }

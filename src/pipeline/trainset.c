@@ -53,8 +53,8 @@ int dsc_trainset_targets(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_
         }
         return DSC_OK;
     }
-    return dsc_features_pair_by_rank(ctx, m->hdates, gcm_col, 1, m->nh, m->hdates, obs_col,
-                                     1, m->nh, y0, y1, target);
+    return dsc_features_pair_by_rank(ctx, m->hdates, gcm_col, 1, m->nh, m->hdates, obs_col, 1,
+                                     m->nh, y0, y1, target);
 }
 
 size_t dsc_trainset_compact(double *x, double *y, size_t n, size_t p)

@@ -44,8 +44,8 @@ static void put_value(FILE *fp, double v)
         fputc(',', fp);
 }
 
-static int open_out(dsc_ctx_t *ctx, const char *dir, const char *name, char *path,
-                    size_t size, FILE **fp, char **tmp)
+static int open_out(dsc_ctx_t *ctx, const char *dir, const char *name, char *path, size_t size,
+                    FILE **fp, char **tmp)
 {
     int rc = dsc_io_mkdirs(ctx, dir);
     if (rc)
@@ -136,9 +136,13 @@ static int write_series_nc(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
         for (size_t s = 0; s < nsc; s++)
             scen_names[s] = m->nscen ? m->scen[s].name : "historical";
         char ln[DSC_TABLE_NCOL][160];
-        const char *what[DSC_TABLE_NCOL] = {
-            "observed", "raw GCM regridded", "ANN downscaled", "ANN downscaled and bias-corrected",
-            "linear-regression downscaled", "ensemble spread (sd) of", "second observed source"};
+        const char *what[DSC_TABLE_NCOL] = {"observed",
+                                            "raw GCM regridded",
+                                            "ANN downscaled",
+                                            "ANN downscaled and bias-corrected",
+                                            "linear-regression downscaled",
+                                            "ensemble spread (sd) of",
+                                            "second observed source"};
         dsc_nc_var_t vars[DSC_TABLE_NCOL];
         size_t nv = 0;
         for (size_t k = 0; k < DSC_TABLE_NCOL; k++) {
@@ -152,16 +156,16 @@ static int write_series_nc(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
         char dir[DSC_PATH_MAX + 16], path[2 * DSC_PATH_MAX], title[256];
         snprintf(dir, sizeof dir, "%s/series", p->out_dir);
         snprintf(path, sizeof path, "%s/%s.nc", dir, stem);
-        snprintf(title, sizeof title, "downscale %s: %s %s, model %s", p->name,
-                 job->region.title, m->var, m->model);
+        snprintf(title, sizeof title, "downscale %s: %s %s, model %s", p->name, job->region.title,
+                 m->var, m->model);
         dsc_nc_meta_t meta = {title, p->data_root, argv_line,
                               "Temperatures in degC; missing values are _FillValue"};
         double lat = m->grid.kind == DSC_GRID_POINTS ? m->grid.lat[0] : job->region.lat;
         double lon = m->grid.kind == DSC_GRID_POINTS ? m->grid.lon[0] : job->region.lon;
         rc = dsc_io_mkdirs(ctx, dir);
         if (!rc)
-            rc = dsc_io_write_series_nc(ctx, path, m->cal, dates, nt, scen_names, nsc, lat,
-                                        lon, vars, nv, &meta);
+            rc = dsc_io_write_series_nc(ctx, path, m->cal, dates, nt, scen_names, nsc, lat, lon,
+                                        vars, nv, &meta);
         if (!rc)
             rc = dsc_outputs_add(ctx, out, path);
     }
@@ -248,8 +252,8 @@ static int write_map(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t
     dsc_nc_meta_t meta = {long_name, p->data_root, argv_line, NULL};
     snprintf(path, sizeof path, "%s/%s_%s_%s.nc", dir, stem, scenario, what);
     if (!rc)
-        rc = dsc_io_write_map_nc(ctx, path, &m->grid, values, m->var, long_name, "degC",
-                                 period, &meta);
+        rc = dsc_io_write_map_nc(ctx, path, &m->grid, values, m->var, long_name, "degC", period,
+                                 &meta);
     if (!rc)
         rc = dsc_outputs_add(ctx, out, path);
     snprintf(path, sizeof path, "%s/%s_%s_%s.tif", dir, stem, scenario, what);
@@ -277,8 +281,8 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         dsc_eval_period_mean(m->hdates, m->nh, hist[k], nc, job->base, base + k * nc);
         snprintf(what, sizeof what, "mean_%s", names[k]);
         snprintf(ln, sizeof ln, "%s %s mean %s", names[k], m->var, period);
-        rc = write_map(ctx, p, m, stem, "historical", what, ln, period, base + k * nc,
-                       argv_line, out);
+        rc = write_map(ctx, p, m, stem, "historical", what, ln, period, base + k * nc, argv_line,
+                       out);
         if (k == 0 || rc)
             continue;
         for (size_t c = 0; c < nc; c++)
@@ -299,11 +303,10 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             for (size_t c = 0; c < nc; c++)
                 diff[c] = late[c] - base[k * nc + c];
             snprintf(what, sizeof what, "change_%s", names[k]);
-            snprintf(ln, sizeof ln, "%s %s %s change %d-%d minus %d-%d", names[k], sc->name,
-                     m->var, job->late.y0, job->late.y1, job->base.y0, job->base.y1);
+            snprintf(ln, sizeof ln, "%s %s %s change %d-%d minus %d-%d", names[k], sc->name, m->var,
+                     job->late.y0, job->late.y1, job->base.y0, job->base.y1);
             if (!rc)
-                rc = write_map(ctx, p, m, stem, sc->name, what, ln, period, diff, argv_line,
-                               out);
+                rc = write_map(ctx, p, m, stem, sc->name, what, ln, period, diff, argv_line, out);
         }
     }
     free(base);
