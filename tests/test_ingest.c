@@ -776,26 +776,6 @@ Test(ingest, region_outside_the_data)
 
 /* ---- the program on a small pipeline --------------------------------------------------------- */
 
-static const char *bin(void)
-{
-    const char *b = getenv("DOWNSCALE_BIN");
-    return b && *b ? b : "build/downscale";
-}
-
-static char *slurp(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    s[fread(s, 1, (size_t)n, fp)] = '\0';
-    fclose(fp);
-    return s;
-}
-
 /* Runs the Vancouver pipeline of dir with obs = obs/<obs> and gcm = <gcm>; returns the exit
  * status and stderr. An output of an earlier run is planted first and must survive. */
 static int run_pipeline(const char *dir, const char *gcm, const char *obs, char *err,
@@ -818,15 +798,15 @@ static int run_pipeline(const char *dir, const char *gcm, const char *obs, char 
     fclose(fp);
     snprintf(path, sizeof path, "%s/stderr.txt", dir);
     snprintf(cmd, sizeof cmd, "%s run %s/pipelines/small.ini --quiet --out %s/out "
-             "--data-root %s/data >/dev/null 2>%s", bin(), dir, dir, dir, path);
+             "--data-root %s/data >/dev/null 2>%s", test_bin(), dir, dir, dir, path);
     int rc = test_system(cmd);
-    char *e = slurp(path);
+    char *e = test_read_file(path);
     snprintf(err, size, "%s", e ? e : "");
     free(e);
 
     /* Nothing written, nothing left half-written. */
     snprintf(path, sizeof path, "%s/out/series/vancouver_tasmax.csv", dir);
-    char *old = slurp(path);
+    char *old = test_read_file(path);
     cr_expect_str_eq(old ? old : "", "yesterday\n", "an earlier output was changed");
     free(old);
     snprintf(cmd, sizeof cmd, "find %s/out -name '*.tmp.*' | grep -q .", dir);
