@@ -123,7 +123,8 @@ static int run(const char *dir, const char *method, int years, size_t ncell)
     snprintf(cfg.method, sizeof cfg.method, "%s", method);
     cfg.window = 31;
     cfg.nquantiles = 100;
-    dsc_bc_cells_t r = {ref, dates, n}, h = {hist, dates, n}, s = {sim, dates, n};
+    dsc_bc_cells_t r = {ref, dates, n, NULL}, h = {hist, dates, n, NULL},
+                   s = {sim, dates, n, NULL};
     /* CPU time beside wall time: on a shared machine the wall time of a single-threaded
      * run measures the neighbours as much as the code. */
     double t0 = clock_seconds(CLOCK_MONOTONIC), c0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);

@@ -853,7 +853,7 @@ Test(bc, correct_cells_matches_cell_by_cell)
         free(h);
         free(s);
     }
-    dsc_bc_cells_t rb = {ref, dates, n}, hb = {hist, dates, n}, sb = {sim, dates, n};
+    dsc_bc_cells_t rb = {ref, dates, n, NULL}, hb = {hist, dates, n, NULL}, sb = {sim, dates, n, NULL};
     double *out1 = alloc_values(n * ncell), *out2 = alloc_values(n * ncell);
     double *col_r = alloc_values(n), *col_h = alloc_values(n), *col_s = alloc_values(n);
     double *col_o = alloc_values(n);
@@ -918,7 +918,7 @@ Test(bc, correct_cells_matches_cell_by_cell)
     dsc_date_t *bad_dates = malloc(n * sizeof *bad_dates);
     memcpy(bad_dates, dates, n * sizeof *bad_dates);
     bad_dates[40] = (dsc_date_t){1981, 2, 29, 0};
-    dsc_bc_cells_t bad_sim = {sim, bad_dates, n};
+    dsc_bc_cells_t bad_sim = {sim, bad_dates, n, NULL};
     dsc_bc_config_t ok = config("eqm", DSC_BC_GROUP_DOY, 31, 40);
     cr_assert_eq(dsc_bc_correct_cells(ctx, &ok, DSC_CAL_NOLEAP, ncell, &rb, &hb, &bad_sim, 0,
                                       out1, NULL), DSC_ERR_USAGE);

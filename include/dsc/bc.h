@@ -104,11 +104,14 @@ size_t dsc_bc_groups(const dsc_bc_t *bc);
 /* ---- whole fields --------------------------------------------------------------------- */
 
 /* A time-major block of cells: values[t * ncell + c] for t < n, at dates[t] (increasing).
- * Both arrays are borrowed. */
+ * The values are double, or single precision in values32 when values is NULL (large
+ * fields kept as float); the columns are corrected in double either way. Both arrays are
+ * borrowed. */
 typedef struct {
     const double *values;
     const dsc_date_t *dates;
     size_t n;
+    const float *values32;
 } dsc_bc_cells_t;
 
 /* Fits cfg per cell on ref and hist (the same ncell cells, dates in cal; their periods may
@@ -129,5 +132,10 @@ int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
                          size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
                          const dsc_bc_cells_t *sim, int block_years, double *out,
                          size_t *skipped);
+/* The same, writing the corrected values in single precision. */
+int dsc_bc_correct_cells32(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                           size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
+                           const dsc_bc_cells_t *sim, int block_years, float *out,
+                           size_t *skipped);
 
 #endif

@@ -88,6 +88,8 @@ void *dsc_malloc(dsc_ctx_t *ctx, size_t size, const char *what);
 void *dsc_calloc(dsc_ctx_t *ctx, size_t count, size_t size, const char *what);
 /* An array of n doubles, all NaN. */
 double *dsc_nan_array(dsc_ctx_t *ctx, size_t n, const char *what);
+/* An array of n floats, all NaN (single precision, for large daily arrays). */
+float *dsc_nan_floats(dsc_ctx_t *ctx, size_t n, const char *what);
 /* A copy of s (free() it), or NULL with DSC_ERR_NOMEM. */
 char *dsc_strdup(dsc_ctx_t *ctx, const char *s);
 

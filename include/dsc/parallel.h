@@ -23,7 +23,7 @@ int dsc_par_agree(int status);
 /* Combines arrays in which each process computed a disjoint set of entries and left the
  * others NaN: afterwards every process holds, at each entry, the finite value if any
  * process had one. Entries no process computed stay NaN. */
-void dsc_par_merge_finite(double *v, size_t n);
+void dsc_par_merge_finite(float *v, size_t n);
 /* Sums counters over all processes (in place). */
 void dsc_par_sum(size_t *v, size_t n);
 

@@ -52,19 +52,37 @@ static int columns_alloc(dsc_ctx_t *ctx, columns_t *k, size_t nr, size_t nh, siz
 static void gather(const dsc_bc_cells_t *s, size_t ncell, size_t c0, size_t nb, double *cols)
 {
     for (size_t t = 0; t < s->n; t++) {
-        const double *row = s->values + t * ncell + c0;
-        for (size_t j = 0; j < nb; j++)
-            cols[j * s->n + t] = row[j];
+        if (s->values) {
+            const double *row = s->values + t * ncell + c0;
+            for (size_t j = 0; j < nb; j++)
+                cols[j * s->n + t] = row[j];
+        } else {
+            const float *row = s->values32 + t * ncell + c0;
+            for (size_t j = 0; j < nb; j++)
+                cols[j * s->n + t] = row[j];
+        }
     }
 }
 
+/* The output: one of the two is set. */
+typedef struct {
+    double *values;
+    float *values32;
+} output_t;
+
 static void scatter(const double *cols, size_t n, size_t ncell, size_t c0, size_t nb,
-                    double *out)
+                    const output_t *out)
 {
     for (size_t t = 0; t < n; t++) {
-        double *row = out + t * ncell + c0;
-        for (size_t j = 0; j < nb; j++)
-            row[j] = cols[j * n + t];
+        if (out->values) {
+            double *row = out->values + t * ncell + c0;
+            for (size_t j = 0; j < nb; j++)
+                row[j] = cols[j * n + t];
+        } else {
+            float *row = out->values32 + t * ncell + c0;
+            for (size_t j = 0; j < nb; j++)
+                row[j] = (float)cols[j * n + t];
+        }
     }
 }
 
@@ -132,7 +150,7 @@ static int correct_column(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calend
 
 static int check_block(dsc_ctx_t *ctx, const dsc_bc_cells_t *s, size_t ncell, const char *what)
 {
-    if (!s || (s->n && (!s->values || !s->dates)))
+    if (!s || (s->n && ((!s->values && !s->values32) || !s->dates)))
         return dsc_error(ctx, DSC_ERR_USAGE, "bias correction of cells: %s is missing", what);
     if (ncell && s->n > SIZE_MAX / ncell)
         return dsc_error(ctx, DSC_ERR_USAGE, "bias correction of cells: %s is too large", what);
@@ -160,7 +178,7 @@ typedef struct {
     const dsc_bc_cells_t *ref, *hist, *sim;
     timeline_t rt, ht, st;
     int block_years;
-    double *out;
+    output_t out;
 } job_t;
 
 static int correct_block(dsc_ctx_t *ctx, const job_t *j, size_t c0, size_t nb, columns_t *k,
@@ -180,13 +198,13 @@ static int correct_block(dsc_ctx_t *ctx, const job_t *j, size_t c0, size_t nb, c
             *fail_cell = c0 + b;
     }
     if (rc == DSC_OK)
-        scatter(k->out, j->st.n, j->ncell, c0, nb, j->out);
+        scatter(k->out, j->st.n, j->ncell, c0, nb, &j->out);
     return rc;
 }
 
-int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
                          size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
-                         const dsc_bc_cells_t *sim, int block_years, double *out,
+                         const dsc_bc_cells_t *sim, int block_years, output_t out,
                          size_t *skipped)
 {
     int *pos[3] = {NULL, NULL, NULL};
@@ -194,7 +212,7 @@ int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
     int rc;
     if (skipped)
         *skipped = 0;
-    if (!cfg || !out)
+    if (!cfg || (!out.values && !out.values32))
         return dsc_error(ctx, DSC_ERR_USAGE, "bias correction of cells: missing argument");
     if ((rc = check_block(ctx, ref, ncell, "ref")) != DSC_OK ||
         (rc = check_block(ctx, hist, ncell, "hist")) != DSC_OK ||
@@ -247,4 +265,22 @@ done:
     for (int i = 0; i < 3; i++)
         free(pos[i]);
     return rc;
+}
+
+int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                         size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
+                         const dsc_bc_cells_t *sim, int block_years, double *out,
+                         size_t *skipped)
+{
+    output_t o = {out, NULL};
+    return correct_cells(ctx, cfg, cal, ncell, ref, hist, sim, block_years, o, skipped);
+}
+
+int dsc_bc_correct_cells32(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
+                           size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
+                           const dsc_bc_cells_t *sim, int block_years, float *out,
+                           size_t *skipped)
+{
+    output_t o = {NULL, out};
+    return correct_cells(ctx, cfg, cal, ncell, ref, hist, sim, block_years, o, skipped);
 }

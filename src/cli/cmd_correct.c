@@ -167,7 +167,7 @@ static int calibration_block(dsc_ctx_t *ctx, const dsc_field_t *f, dsc_date_t d0
         count++;
     }
     if (*dropped == 0) {
-        *block = (dsc_bc_cells_t){f->values + first * ncell, f->dates + first, count};
+        *block = (dsc_bc_cells_t){f->values + first * ncell, f->dates + first, count, NULL};
         return DSC_OK;
     }
 
@@ -186,7 +186,7 @@ static int calibration_block(dsc_ctx_t *ctx, const dsc_field_t *f, dsc_date_t d0
         memcpy(*values + k * ncell, f->values + t * ncell, ncell * sizeof **values);
         (*dates)[k++] = f->dates[t];
     }
-    *block = (dsc_bc_cells_t){*values, *dates, k};
+    *block = (dsc_bc_cells_t){*values, *dates, k, NULL};
     return DSC_OK;
 }
 
@@ -246,7 +246,7 @@ static int run(dsc_ctx_t *ctx, const correct_args_t *a, const char *line)
         goto fail;
 
     dsc_date_t d0, d1;
-    dsc_bc_cells_t rb, hb, sb = {sim->values, sim->dates, sim->ntime};
+    dsc_bc_cells_t rb, hb, sb = {sim->values, sim->dates, sim->ntime, NULL};
     size_t ref_dropped, hist_dropped;
     if ((rc = common_period(ctx, a, ref, hist, &d0, &d1)) ||
         (rc = calibration_block(ctx, ref, d0, d1, hist->calendar, &rb, &ref_values, &ref_dates,

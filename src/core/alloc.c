@@ -34,6 +34,19 @@ double *dsc_nan_array(dsc_ctx_t *ctx, size_t n, const char *what)
     return p;
 }
 
+float *dsc_nan_floats(dsc_ctx_t *ctx, size_t n, const char *what)
+{
+    if (n > SIZE_MAX / sizeof(float)) {
+        dsc_error(ctx, DSC_ERR_NOMEM, "%s: %zu values is too many", what, n);
+        return NULL;
+    }
+    float *p = dsc_malloc(ctx, n * sizeof *p, what);
+    if (p)
+        for (size_t i = 0; i < n; i++)
+            p[i] = NAN;
+    return p;
+}
+
 char *dsc_strdup(dsc_ctx_t *ctx, const char *s)
 {
     size_t n = strlen(s) + 1;

@@ -11,7 +11,7 @@
 static void first_finite(void *in, void *inout, int *len, MPI_Datatype *type)
 {
     (void)type;
-    double *a = in, *b = inout;
+    float *a = in, *b = inout;
     for (int i = 0; i < *len; i++)
         if (!isfinite(b[i]) && isfinite(a[i]))
             b[i] = a[i];
@@ -53,7 +53,7 @@ int dsc_par_agree(int status)
     return worst;
 }
 
-void dsc_par_merge_finite(double *v, size_t n)
+void dsc_par_merge_finite(float *v, size_t n)
 {
     MPI_Op op;
     MPI_Op_create(first_finite, 1, &op);
@@ -61,7 +61,7 @@ void dsc_par_merge_finite(double *v, size_t n)
     const size_t slice = (size_t)1 << 28;
     for (size_t i = 0; i < n; i += slice) {
         int k = (int)(n - i < slice ? n - i : slice);
-        MPI_Allreduce(MPI_IN_PLACE, v + i, k, MPI_DOUBLE, op, MPI_COMM_WORLD);
+        MPI_Allreduce(MPI_IN_PLACE, v + i, k, MPI_FLOAT, op, MPI_COMM_WORLD);
     }
     MPI_Op_free(&op);
 }
@@ -103,7 +103,7 @@ int dsc_par_agree(int status)
     return status;
 }
 
-void dsc_par_merge_finite(double *v, size_t n)
+void dsc_par_merge_finite(float *v, size_t n)
 {
     (void)v;
     (void)n;

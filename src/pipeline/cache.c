@@ -345,12 +345,16 @@ static int get_block(FILE *fp, void **p, size_t expect, size_t *got)
     return fread(*p, 1, (size_t)len, fp) == len ? 0 : -1;
 }
 
-/* Values are cached in single precision: every member is rounded to it once computed (see
- * dsc_member_round), so the cache loses nothing and halves its size. */
-static int put_floats(FILE *fp, const double *v, size_t n)
+/* Values are cached in single precision, as members hold them (see internal.h); the whole
+ * observed record (a double field) is rounded to it once computed (dsc_member_round), so
+ * the cache loses nothing. */
+static int put_floats(FILE *fp, const float *v, size_t n)
 {
-    if (!v)
-        return put_block(fp, NULL, 0);
+    return put_block(fp, v, v ? n * sizeof *v : 0);
+}
+
+static int put_doubles(FILE *fp, const double *v, size_t n)
+{
     float *f = malloc((n ? n : 1) * sizeof *f);
     if (!f)
         return -1;
@@ -361,25 +365,32 @@ static int put_floats(FILE *fp, const double *v, size_t n)
     return rc;
 }
 
-/* Reads n floats written by put_floats into a new double array (NULL for an empty block
- * when n_expect is (size_t)-1). */
-static int get_floats(FILE *fp, double **v, size_t n_expect, size_t *n_got)
+/* Reads n floats written by put_floats (NULL for an empty block when n_expect is
+ * (size_t)-1). */
+static int get_floats(FILE *fp, float **v, size_t n_expect, size_t *n_got)
 {
-    float *f;
     size_t bytes;
     *v = NULL;
-    if (get_block(fp, (void **)&f, n_expect == (size_t)-1 ? n_expect : n_expect * sizeof *f,
+    if (get_block(fp, (void **)v, n_expect == (size_t)-1 ? n_expect : n_expect * sizeof **v,
                   &bytes) ||
-        bytes % sizeof *f) {
-        free(f);
+        bytes % sizeof **v) {
+        free(*v);
+        *v = NULL;
         return -1;
     }
-    size_t n = bytes / sizeof *f;
     if (n_got)
-        *n_got = n;
-    if (n == 0)
-        return 0;
-    *v = malloc(n * sizeof **v);
+        *n_got = bytes / sizeof **v;
+    return 0;
+}
+
+/* Reads n floats written by put_doubles into a new double array. */
+static int get_doubles(FILE *fp, double **v, size_t n)
+{
+    float *f;
+    *v = NULL;
+    if (get_floats(fp, &f, n, NULL))
+        return -1;
+    *v = malloc((n ? n : 1) * sizeof **v);
     if (*v)
         for (size_t i = 0; i < n; i++)
             (*v)[i] = f[i];
@@ -387,26 +398,11 @@ static int get_floats(FILE *fp, double **v, size_t n_expect, size_t *n_got)
     return *v ? 0 : -1;
 }
 
-static void round_array(double *v, size_t n)
-{
-    for (size_t i = 0; v && i < n; i++)
-        v[i] = (double)(float)v[i];
-}
-
 void dsc_member_round(dsc_member_t *m)
 {
-    size_t nh = m->nh * m->ncell;
-    double *arrays[] = {m->obs, m->obs2, m->gcm, m->ann, m->ann_sd, m->ann_bc, m->lin};
-    for (size_t k = 0; k < 7; k++)
-        round_array(arrays[k], nh);
-    if (m->obs_full)
-        round_array(m->obs_full->values, m->obs_full->ntime * m->ncell);
-    for (size_t s = 0; s < m->nscen; s++) {
-        dsc_scenario_data_t *sc = &m->scen[s];
-        double *fut[] = {sc->gcm, sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
-        for (size_t k = 0; k < 5; k++)
-            round_array(fut[k], sc->n * m->ncell);
-    }
+    dsc_field_t *f = m->obs_full;
+    for (size_t i = 0; f && i < f->ntime * m->ncell; i++)
+        f->values[i] = (double)(float)f->values[i];
 }
 
 static int write_member(FILE *fp, const dsc_member_t *m)
@@ -421,7 +417,7 @@ static int write_member(FILE *fp, const dsc_member_t *m)
     bad |= put_block(fp, m->grid.lat, m->grid.nlat * sizeof(double));
     bad |= put_block(fp, m->grid.lon, nlon * sizeof(double));
     bad |= put_block(fp, m->hdates, m->nh * sizeof(dsc_date_t));
-    const double *arrays[] = {m->obs, m->gcm, m->ann, m->ann_sd, m->ann_bc, m->lin};
+    const float *arrays[] = {m->obs, m->gcm, m->ann, m->ann_sd, m->ann_bc, m->lin};
     for (size_t k = 0; k < 6; k++)
         bad |= put_floats(fp, arrays[k], nh);
     bad |= put_floats(fp, m->obs2, nh);
@@ -430,7 +426,7 @@ static int write_member(FILE *fp, const dsc_member_t *m)
     bad |= put_block(fp, fdims, sizeof fdims);
     if (f) {
         bad |= put_block(fp, f->dates, f->ntime * sizeof(dsc_date_t));
-        bad |= put_floats(fp, f->values, f->ntime * m->ncell);
+        bad |= put_doubles(fp, f->values, f->ntime * m->ncell);
         bad |= put_block(fp, f->source, sizeof f->source);
     }
     size_t counts[6] = {m->nscen,        m->curve.n_epochs, m->curve.best_epoch,
@@ -443,7 +439,7 @@ static int write_member(FILE *fp, const dsc_member_t *m)
         size_t ns = sc->n * m->ncell;
         bad |= put_block(fp, sc->name, sizeof sc->name);
         bad |= put_block(fp, sc->dates, sc->n * sizeof(dsc_date_t));
-        const double *sa[] = {sc->gcm, sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
+        const float *sa[] = {sc->gcm, sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
         for (size_t k = 0; k < 5; k++)
             bad |= put_floats(fp, sa[k], ns);
     }
@@ -516,7 +512,7 @@ static int read_member(FILE *fp, dsc_member_t *m)
         get_block(fp, (void **)&m->grid.lon, nlon * sizeof(double), NULL) ||
         get_block(fp, (void **)&m->hdates, m->nh * sizeof(dsc_date_t), NULL))
         return -1;
-    double **arrays[] = {&m->obs, &m->gcm, &m->ann, &m->ann_sd, &m->ann_bc, &m->lin};
+    float **arrays[] = {&m->obs, &m->gcm, &m->ann, &m->ann_sd, &m->ann_bc, &m->lin};
     for (size_t k = 0; k < 6; k++)
         if (get_floats(fp, arrays[k], nh, NULL))
             return -1;
@@ -539,7 +535,7 @@ static int read_member(FILE *fp, dsc_member_t *m)
         m->obs_full->values = NULL;
         char *src;
         if (get_block(fp, (void **)&m->obs_full->dates, fnt * sizeof(dsc_date_t), NULL) ||
-            get_floats(fp, &m->obs_full->values, fnt * m->ncell, NULL) ||
+            get_doubles(fp, &m->obs_full->values, fnt * m->ncell) ||
             get_block(fp, (void **)&src, sizeof m->obs_full->source, NULL))
             return -1;
         memcpy(m->obs_full->source, src, sizeof m->obs_full->source);
@@ -570,7 +566,7 @@ static int read_member(FILE *fp, dsc_member_t *m)
             return -1;
         sc->n = got / sizeof(dsc_date_t);
         size_t ns = sc->n * m->ncell;
-        double **sa[] = {&sc->gcm, &sc->ann, &sc->ann_sd, &sc->ann_bc, &sc->lin};
+        float **sa[] = {&sc->gcm, &sc->ann, &sc->ann_sd, &sc->ann_bc, &sc->lin};
         for (size_t k = 0; k < 5; k++)
             if (get_floats(fp, sa[k], ns, NULL))
                 return -1;

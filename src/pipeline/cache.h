@@ -31,8 +31,9 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
                         size_t var, size_t model, dsc_checksums_t *cs, char **text,
                         char key[65]);
 
-/* Rounds every value of a member to single precision, the precision of the NetCDF outputs,
- * so that a result read back from the cache is exactly the one computed. */
+/* Rounds the member's whole observed record to single precision, the precision of its
+ * daily arrays and of the NetCDF outputs, so that a result read back from the cache is
+ * exactly the one computed. */
 void dsc_member_round(dsc_member_t *m);
 
 /* The key of what the train stage's result depends on: the description without its bias

@@ -14,10 +14,10 @@
 
 /* A copy of v (n x ncell) with NaN outside the training years: the corrections are fitted
  * there only, so the validation years judge them out of sample. */
-static double *training_only(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
-                             const double *v)
+static float *training_only(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m,
+                            const float *v)
 {
-    double *out = dsc_nan_array(ctx, m->nh * m->ncell, "training values");
+    float *out = dsc_nan_floats(ctx, m->nh * m->ncell, "training values");
     if (!out)
         return NULL;
     for (size_t t = 0; t < m->nh; t++) {
@@ -31,26 +31,26 @@ static double *training_only(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_mem
 int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       dsc_member_t *m)
 {
-    double *ref = training_only(ctx, job, m, m->obs);
-    double *hist = training_only(ctx, job, m, m->ann);
+    float *ref = training_only(ctx, job, m, m->obs);
+    float *hist = training_only(ctx, job, m, m->ann);
     int rc = ref && hist ? DSC_OK : DSC_ERR_NOMEM;
-    if (!rc && !(m->ann_bc = dsc_nan_array(ctx, m->nh * m->ncell, "corrected ANN")))
+    if (!rc && !(m->ann_bc = dsc_nan_floats(ctx, m->nh * m->ncell, "corrected ANN")))
         rc = DSC_ERR_NOMEM;
     for (size_t s = 0; s < m->nscen && !rc; s++)
-        if (!(m->scen[s].ann_bc = dsc_nan_array(ctx, m->scen[s].n * m->ncell, "corrected")))
+        if (!(m->scen[s].ann_bc = dsc_nan_floats(ctx, m->scen[s].n * m->ncell, "corrected")))
             rc = DSC_ERR_NOMEM;
 
-    dsc_bc_cells_t r = {ref, m->hdates, m->nh}, h = {hist, m->hdates, m->nh};
-    dsc_bc_cells_t sim = {m->ann, m->hdates, m->nh};
+    dsc_bc_cells_t r = {NULL, m->hdates, m->nh, ref}, h = {NULL, m->hdates, m->nh, hist};
+    dsc_bc_cells_t sim = {NULL, m->hdates, m->nh, m->ann};
     size_t skipped = 0;
     if (!rc)
-        rc = dsc_bc_correct_cells(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0, m->ann_bc,
-                                  &skipped);
+        rc = dsc_bc_correct_cells32(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0,
+                                    m->ann_bc, &skipped);
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
-        dsc_bc_cells_t fut = {sc->ann, sc->dates, sc->n};
-        rc = dsc_bc_correct_cells(ctx, &p->bc_future, m->cal, m->ncell, &r, &h, &fut,
-                                  FUTURE_BLOCK_YEARS, sc->ann_bc, NULL);
+        dsc_bc_cells_t fut = {NULL, sc->dates, sc->n, sc->ann};
+        rc = dsc_bc_correct_cells32(ctx, &p->bc_future, m->cal, m->ncell, &r, &h, &fut,
+                                    FUTURE_BLOCK_YEARS, sc->ann_bc, NULL);
     }
     free(ref);
     free(hist);
@@ -65,14 +65,14 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
 
 /* Where tasmin > tasmax both are set to their mean: the smallest change that restores the
  * order, and it keeps the daily mean temperature (tasmax + tasmin) / 2 unchanged. */
-static size_t repair(double *tmax, double *tmin, size_t n)
+static size_t repair(float *tmax, float *tmin, size_t n)
 {
     size_t fixed = 0;
     if (!tmax || !tmin)
         return 0;
     for (size_t i = 0; i < n; i++) {
         if (tmin[i] > tmax[i]) {
-            double mid = 0.5 * (tmin[i] + tmax[i]);
+            float mid = (float)(0.5 * ((double)tmin[i] + (double)tmax[i]));
             tmin[i] = tmax[i] = mid;
             fixed++;
         }
@@ -107,9 +107,9 @@ void dsc_stage_tmin_tmax(dsc_ctx_t *ctx, dsc_member_t *tmax, dsc_member_t *tmin)
 
 /* Mean and population sd over members at each (date, cell) of the first member; members
  * lacking a date (another calendar) or a value are left out there. */
-static void combine(const double *const *vals, const dsc_date_t *const *dates, const size_t *ns,
-                    size_t nmem, const dsc_date_t *ref_dates, size_t n, size_t ncell, double *mean,
-                    double *sd)
+static void combine(const float *const *vals, const dsc_date_t *const *dates, const size_t *ns,
+                    size_t nmem, const dsc_date_t *ref_dates, size_t n, size_t ncell, float *mean,
+                    float *sd)
 {
     size_t *pos = calloc(nmem, sizeof *pos);
     if (!pos)
@@ -133,10 +133,10 @@ static void combine(const double *const *vals, const dsc_date_t *const *dates, c
                 }
             }
             double mu = cnt ? s / (double)cnt : NAN;
-            mean[t * ncell + c] = mu;
+            mean[t * ncell + c] = (float)mu;
             if (sd) {
                 double var = cnt ? ss / (double)cnt - mu * mu : NAN;
-                sd[t * ncell + c] = cnt ? (var > 0 ? sqrt(var) : 0.0) : NAN;
+                sd[t * ncell + c] = (float)(cnt ? (var > 0 ? sqrt(var) : 0.0) : NAN);
             }
         }
     }
@@ -146,7 +146,7 @@ static void combine(const double *const *vals, const dsc_date_t *const *dates, c
 #define MAXM 64
 
 /* The four method arrays of a member's historical period (scen < 0) or of a scenario. */
-static void method_arrays(dsc_member_t *m, int scen, double ***slots)
+static void method_arrays(dsc_member_t *m, int scen, float ***slots)
 {
     if (scen < 0) {
         slots[0] = &m->gcm;
@@ -168,25 +168,25 @@ static int ensemble_arrays(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t 
     const dsc_member_t *m0 = members[0];
     size_t nt = scen < 0 ? m0->nh : m0->scen[scen].n;
     const dsc_date_t *ref = scen < 0 ? m0->hdates : m0->scen[scen].dates;
-    const double *v[MAXM];
+    const float *v[MAXM];
     const dsc_date_t *d[MAXM];
     size_t ns[MAXM];
-    double **targets[4];
+    float **targets[4];
     method_arrays(e, scen, targets);
     for (int which = 0; which < 4; which++) {
         for (size_t k = 0; k < n; k++) {
-            double **src[4];
+            float **src[4];
             method_arrays(members[k], scen, src);
             v[k] = *src[which];
             d[k] = scen < 0 ? members[k]->hdates : members[k]->scen[scen].dates;
             ns[k] = scen < 0 ? members[k]->nh : members[k]->scen[scen].n;
         }
-        *targets[which] = dsc_nan_array(ctx, nt * m0->ncell, "ensemble mean");
+        *targets[which] = dsc_nan_floats(ctx, nt * m0->ncell, "ensemble mean");
         /* The spread reported for the ensemble is that of the corrected ANN (which == 2),
          * the series a report shows with its uncertainty band. */
-        double *spread = NULL;
+        float *spread = NULL;
         if (which == 2) {
-            spread = dsc_nan_array(ctx, nt * m0->ncell, "ensemble spread");
+            spread = dsc_nan_floats(ctx, nt * m0->ncell, "ensemble spread");
             if (scen < 0)
                 e->ann_sd = spread;
             else
@@ -200,7 +200,7 @@ static int ensemble_arrays(dsc_ctx_t *ctx, dsc_member_t *const *members, size_t 
 }
 
 /* Annual mean of the spatial mean of v for year y (NaN when under 90% of days are there). */
-static double annual_mean(const dsc_scenario_data_t *sc, const double *v, size_t ncell,
+static double annual_mean(const dsc_scenario_data_t *sc, const float *v, size_t ncell,
                           dsc_calendar_t cal, int y)
 {
     double s = 0;

@@ -255,12 +255,12 @@ static int cross_validate_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const ds
                                const dsc_member_t *m, size_t c, const folds_t *f, work_t *w,
                                predictions_t *pr)
 {
-    dsc_trainset_columns_t k = dsc_trainset_columns(m, c, m->gcm, m->hsrc);
+    dsc_trainset_model_column(m, c, m->gcm, m->nh, w->gcm_col);
+    dsc_trainset_columns_t k = dsc_trainset_columns(m, c, w->gcm_col, m->hsrc);
     size_t np = dsc_features_count(k.ncols);
     dsc_trainset_obs_column(job, m, c, w->obs_col);
     for (size_t t = 0; t < m->nh; t++) {
         w->obs_raw[t] = m->obs[t * m->ncell + c];
-        w->gcm_col[t] = m->gcm[t * m->ncell + c];
         w->fold[t] = fold_of(f, m->hdates[t].year);
         if (w->fold[t] >= 0)
             pr->pred[M_GCM][t * m->ncell + c] = w->gcm_col[t];

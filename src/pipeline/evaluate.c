@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t dsc_eval_valid_values(const dsc_job_t *job, const dsc_member_t *m, const double *v,
+size_t dsc_eval_valid_values(const dsc_job_t *job, const dsc_member_t *m, const float *v,
                              double *out)
 {
     size_t k = 0;
@@ -20,8 +20,18 @@ size_t dsc_eval_valid_values(const dsc_job_t *job, const dsc_member_t *m, const 
     return k;
 }
 
+/* How many historical days are validation days: the buffers of the statistics hold only
+ * those (a 0.25 degree box has millions of values per method on the whole period). */
+static size_t valid_days(const dsc_job_t *job, const dsc_member_t *m)
+{
+    size_t k = 0;
+    for (size_t t = 0; t < m->nh; t++)
+        k += m->hdates[t].year >= job->valid.y0 && m->hdates[t].year <= job->valid.y1;
+    return k;
+}
+
 /* Spatial mean of each validation day (NaN on other days), for the annual cycle. */
-static void valid_day_means(const dsc_job_t *job, const dsc_member_t *m, const double *v,
+static void valid_day_means(const dsc_job_t *job, const dsc_member_t *m, const float *v,
                             double *out)
 {
     for (size_t t = 0; t < m->nh; t++) {
@@ -43,14 +53,14 @@ static void valid_day_means(const dsc_job_t *job, const dsc_member_t *m, const d
 }
 
 size_t dsc_eval_methods(const dsc_job_t *job, const dsc_member_t *m, int with_obs,
-                        const double **cols, const char **names)
+                        const float **cols, const char **names)
 {
     size_t k = 0;
     if (with_obs) {
         cols[k] = m->obs;
         names[k++] = "obs";
     }
-    const double *c[] = {m->gcm, m->ann, m->ann_bc, m->lin};
+    const float *c[] = {m->gcm, m->ann, m->ann_bc, m->lin};
     const char *n[] = {"gcm", "ann", "ann_bc", "linear"};
     for (size_t i = 0; i < 4; i++) {
         cols[k] = c[i];
@@ -66,12 +76,12 @@ size_t dsc_eval_methods(const dsc_job_t *job, const dsc_member_t *m, int with_ob
 int dsc_eval_taylor(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m, int cycle,
                     dsc_taylor_t *stats, const char **names, size_t *n)
 {
-    const double *cols[DSC_EVAL_MAX];
+    const float *cols[DSC_EVAL_MAX];
     const char *labels[DSC_EVAL_MAX];
     size_t ncol = dsc_eval_methods(job, m, 0, cols, labels);
-    size_t len = cycle ? m->nh : m->nh * m->ncell;
-    double *ref = dsc_malloc(ctx, len * sizeof *ref, "taylor reference");
-    double *sim = dsc_malloc(ctx, len * sizeof *sim, "taylor series");
+    size_t len = cycle ? m->nh : valid_days(job, m) * m->ncell;
+    double *ref = dsc_malloc(ctx, (len ? len : 1) * sizeof *ref, "taylor reference");
+    double *sim = dsc_malloc(ctx, (len ? len : 1) * sizeof *sim, "taylor series");
     if (!ref || !sim) {
         free(ref);
         free(sim);
@@ -118,14 +128,14 @@ int dsc_eval_histogram(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
                        const dsc_member_t *m, dsc_eval_hist_t *h)
 {
     memset(h, 0, sizeof *h);
-    const double *cols[DSC_EVAL_MAX];
+    const float *cols[DSC_EVAL_MAX];
     h->n = dsc_eval_methods(job, m, 1, cols, h->names);
-    size_t len = m->nh * m->ncell;
+    size_t len = valid_days(job, m) * m->ncell;
     double *vals[DSC_EVAL_MAX] = {0};
     size_t lens[DSC_EVAL_MAX];
     int rc = DSC_OK;
     for (size_t k = 0; k < h->n && !rc; k++) {
-        if (!(vals[k] = dsc_malloc(ctx, len * sizeof(double), "histogram values")))
+        if (!(vals[k] = dsc_malloc(ctx, (len ? len : 1) * sizeof(double), "histogram values")))
             rc = DSC_ERR_NOMEM;
         else
             lens[k] = dsc_eval_valid_values(job, m, cols[k], vals[k]);
@@ -146,7 +156,7 @@ int dsc_eval_histogram(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     return rc;
 }
 
-void dsc_eval_period_mean(const dsc_date_t *dates, size_t n, const double *v, size_t ncell,
+void dsc_eval_period_mean(const dsc_date_t *dates, size_t n, const float *v, size_t ncell,
                           dsc_period_t per, double *out)
 {
     for (size_t c = 0; c < ncell; c++) {

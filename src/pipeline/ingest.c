@@ -167,53 +167,73 @@ static size_t nearest_point(const dsc_grid_t *g, double lat, double lon)
     return best;
 }
 
-/* Puts a field's values on the target grid: a copy for matching grids, the nearest site of
- * a point layout, or interpolation with weights (built here when *w is NULL and w given).
- * *values receives ntime x ncell(target) values (caller frees). */
-static int to_target(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_field_t *src,
-                     const dsc_grid_t *target, dsc_regrid_weights_t **w, double **values)
+/* Puts a field's values on the target grid: the nearest site of a point layout, or
+ * interpolation with weights (built here when *w is NULL and w given). Exactly one of out64
+ * and out32 is given; it receives ntime x ncell(target) values, in double or in single
+ * precision (a member's daily arrays), which the caller frees. */
+static int to_target_as(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_field_t *src,
+                        const dsc_grid_t *target, dsc_regrid_weights_t **w, double **out64,
+                        float **out32)
 {
     size_t nt = src->ntime, ncell = dsc_grid_ncells(target), nsrc = dsc_field_ncells(src);
-    double *v = dsc_nan_array(ctx, nt * ncell, "target values");
-    if (!v)
-        return DSC_ERR_NOMEM;
-    if (src->grid.kind == DSC_GRID_POINTS || nsrc == 1) {
-        /* A station, a model site or a one-cell grid (nothing to interpolate between):
-         * every target takes its nearest site. */
-        for (size_t c = 0; c < ncell; c++) {
-            double lat, lon;
-            dsc_grid_cell_coords(target, c, &lat, &lon);
-            size_t k = nearest_point(&src->grid, lat, lon);
-            for (size_t t = 0; t < nt; t++)
-                v[t * ncell + c] = src->values[t * nsrc + k];
-        }
-        *values = v;
-        return DSC_OK;
-    }
+    double *v64 = out64 ? dsc_nan_array(ctx, nt * ncell, "target values") : NULL;
+    float *v32 = out32 ? dsc_nan_floats(ctx, nt * ncell, "target values") : NULL;
+    double *row = dsc_malloc(ctx, (ncell ? ncell : 1) * sizeof *row, "target row");
+    size_t *site = NULL;
     dsc_regrid_weights_t *own = NULL;
     dsc_regrid_weights_t *use = w ? *w : NULL;
-    if (!use) {
-        int rc = dsc_regrid_weights_build(ctx, p->regrid_method, &src->grid, target, &own);
-        if (rc) {
-            free(v);
-            return rc;
+    int rc = (v64 || v32) && row ? DSC_OK : DSC_ERR_NOMEM;
+    /* A station, a model site or a one-cell grid (nothing to interpolate between): every
+     * target takes its nearest site. */
+    int nearest = src->grid.kind == DSC_GRID_POINTS || nsrc == 1;
+    if (!rc && nearest) {
+        if (!(site = dsc_malloc(ctx, (ncell ? ncell : 1) * sizeof *site, "nearest sites")))
+            rc = DSC_ERR_NOMEM;
+        for (size_t c = 0; !rc && c < ncell; c++) {
+            double lat, lon;
+            dsc_grid_cell_coords(target, c, &lat, &lon);
+            site[c] = nearest_point(&src->grid, lat, lon);
         }
+    } else if (!rc && !use) {
+        rc = dsc_regrid_weights_build(ctx, p->regrid_method, &src->grid, target, &own);
         use = own;
     }
-    for (size_t t = 0; t < nt; t++)
-        dsc_regrid_apply(use, src->values + t * nsrc, v + t * ncell);
-    if (w && !*w)
+    for (size_t t = 0; !rc && t < nt; t++) {
+        const double *in = src->values + t * nsrc;
+        if (nearest)
+            for (size_t c = 0; c < ncell; c++)
+                row[c] = in[site[c]];
+        else
+            dsc_regrid_apply(use, in, row);
+        if (v64)
+            memcpy(v64 + t * ncell, row, ncell * sizeof *row);
+        else
+            for (size_t c = 0; c < ncell; c++)
+                v32[t * ncell + c] = (float)row[c];
+    }
+    free(row);
+    free(site);
+    if (!rc && w && !*w && own) {
         *w = own;
-    else
-        dsc_regrid_weights_destroy(own);
-    *values = v;
+        own = NULL;
+    }
+    dsc_regrid_weights_destroy(own);
+    if (rc) {
+        free(v64);
+        free(v32);
+        return rc;
+    }
+    if (out64)
+        *out64 = v64;
+    if (out32)
+        *out32 = v32;
     return DSC_OK;
 }
 
 /* Reads an observation source and pairs it by date with the model's historical days. */
 static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                       dsc_member_t *m, const char *tmpl, const char *var, int set_grid,
-                      double **out)
+                      float **out)
 {
     dsc_field_t *obs = NULL;
     double *on_target = NULL;
@@ -257,7 +277,7 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     if (same_grid) {
         on_target = obs->values;
         obs->values = NULL;
-    } else if ((rc = to_target(ctx, p, obs, &m->grid, NULL, &on_target))) {
+    } else if ((rc = to_target_as(ctx, p, obs, &m->grid, NULL, &on_target, NULL))) {
         goto done;
     }
     if (set_grid) {
@@ -272,7 +292,7 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
         snprintf(m->obs_full->source, sizeof m->obs_full->source, "%s", obs->source);
     }
 
-    *out = dsc_nan_array(ctx, m->nh * m->ncell, "observations on model days");
+    *out = dsc_nan_floats(ctx, m->nh * m->ncell, "observations on model days");
     if (!*out) {
         rc = DSC_ERR_NOMEM;
         goto done;
@@ -290,7 +310,7 @@ static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             dsc_features_pair_by_date(m->hdates, m->nh, obs->dates, on_target + c, m->ncell,
                                       obs->ntime, col);
         for (size_t t = 0; t < m->nh; t++)
-            (*out)[t * m->ncell + c] = col[t];
+            (*out)[t * m->ncell + c] = (float)col[t];
         free(col);
     }
     /* Observed days no model day uses: with month_day, those the model calendar lacks
@@ -413,7 +433,7 @@ static int ingest_scenario(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
     if (!sc->dates)
         return DSC_ERR_NOMEM;
     memcpy(sc->dates, sc->src->dates, sc->n * sizeof *sc->dates);
-    return to_target(ctx, p, sc->src, &m->grid, &m->weights, &sc->gcm);
+    return to_target_as(ctx, p, sc->src, &m->grid, &m->weights, NULL, &sc->gcm);
 }
 
 int dsc_stage_ingest(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job, size_t var,
@@ -434,7 +454,7 @@ int dsc_stage_ingest(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *j
     if (rc == DSC_OK && job->obs2[0])
         rc = ingest_obs(ctx, p, job, m, job->obs2, job->obs2_var[var], 0, &m->obs2);
     if (rc == DSC_OK)
-        rc = to_target(ctx, p, m->hsrc, &m->grid, &m->weights, &m->gcm);
+        rc = to_target_as(ctx, p, m->hsrc, &m->grid, &m->weights, NULL, &m->gcm);
     for (size_t s = 0; rc == DSC_OK && s < job->nscen; s++) {
         rc = ingest_scenario(ctx, p, job, m, gvar, s, &joined0);
         m->nscen = s + 1;

@@ -10,16 +10,22 @@
 #include "dsc/pipeline.h"
 #include "dsc/regrid.h"
 
-/* One future scenario of a member, on the target grid. Arrays are n x ncell, time-major. */
+/* One future scenario of a member, on the target grid. Arrays are n x ncell, time-major.
+ *
+ * The daily arrays of members are single precision: they hold temperatures to a few
+ * hundredths of a kelvin at best, every result was rounded to float for the cache anyway
+ * (dsc_member_round), and a 0.25 degree box of 2,000 cells over 1950-2100 and four
+ * scenarios needs half the memory (about 6 GB instead of 12 GB per model and variable).
+ * Arithmetic on them (training, bias correction, statistics) is done in double. */
 typedef struct {
     char name[32];
     size_t n;
     dsc_date_t *dates;
-    double *gcm;    /* model regridded to the target */
-    double *ann;    /* ANN (ensemble mean) */
-    double *ann_sd; /* spread of the ANN ensemble (population sd), 0 for one member */
-    double *ann_bc; /* ANN after bias correction (QDM by default) */
-    double *lin;    /* linear baseline */
+    float *gcm;    /* model regridded to the target */
+    float *ann;    /* ANN (ensemble mean) */
+    float *ann_sd; /* spread of the ANN ensemble (population sd), 0 for one member */
+    float *ann_bc; /* ANN after bias correction (QDM by default) */
+    float *lin;    /* linear baseline */
     dsc_field_t *src; /* the model on its own grid (for predictors), owned */
     int year0;        /* ensemble only: first year of year_sd */
     size_t nyears;    /* ensemble only: entries of year_sd */
@@ -36,9 +42,9 @@ typedef struct {
     size_t ncell;
     size_t nh;            /* historical days */
     dsc_date_t *hdates;
-    double *obs;          /* observations on hdates (NaN where absent), nh x ncell */
-    double *obs2;         /* second observation source or NULL */
-    double *gcm, *ann, *ann_sd, *ann_bc, *lin; /* nh x ncell */
+    float *obs;           /* observations on hdates (NaN where absent), nh x ncell */
+    float *obs2;          /* second observation source or NULL */
+    float *gcm, *ann, *ann_sd, *ann_bc, *lin; /* nh x ncell */
     dsc_field_t *hsrc;    /* historical model on its own grid (for predictors), owned */
     dsc_field_t *obs_full; /* the whole observed record on the target grid (its own
                               calendar and dates), owned; for the observation summary */

@@ -40,14 +40,13 @@ static void rows_free(rows_t *r)
 static int rows_build(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_member_t *m, size_t c,
                       rows_t *r)
 {
-    dsc_trainset_columns_t k = dsc_trainset_columns(m, c, m->gcm, m->hsrc);
     size_t nh = m->nh;
+    dsc_trainset_model_column(m, c, m->gcm, nh, r->gcm_col);
+    dsc_trainset_columns_t k = dsc_trainset_columns(m, c, r->gcm_col, m->hsrc);
     int rc;
 
     r->np = dsc_features_count(k.ncols);
     dsc_trainset_obs_column(job, m, c, r->obs_col);
-    for (size_t t = 0; t < nh; t++)
-        r->gcm_col[t] = m->gcm[t * m->ncell + c];
     rc = dsc_trainset_targets(ctx, job, m, r->obs_col, r->gcm_col, job->train.y0, job->train.y1,
                               r->yt);
     if (!rc)

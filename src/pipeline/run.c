@@ -263,12 +263,12 @@ static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *
 static void merge_cells(dsc_member_t *m)
 {
     size_t n = m->nh * m->ncell;
-    double *hist[] = {m->ann, m->ann_sd, m->ann_bc, m->lin};
+    float *hist[] = {m->ann, m->ann_sd, m->ann_bc, m->lin};
     for (size_t k = 0; k < 4; k++)
         dsc_par_merge_finite(hist[k], n);
     for (size_t s = 0; s < m->nscen; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
-        double *fut[] = {sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
+        float *fut[] = {sc->ann, sc->ann_sd, sc->ann_bc, sc->lin};
         for (size_t k = 0; k < 4; k++)
             dsc_par_merge_finite(fut[k], sc->n * m->ncell);
     }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Mean over cells of one day, ignoring missing cells. */
-static double cell_mean(const double *v, size_t t, size_t ncell)
+static double cell_mean(const float *v, size_t t, size_t ncell)
 {
     if (!v)
         return NAN;
@@ -52,7 +52,7 @@ int dsc_table_build(dsc_ctx_t *ctx, const dsc_member_t *m, dsc_table_t *tb)
     for (size_t t = 0; t < m->nh; t++) {
         tb->dates[t] = m->hdates[t];
         tb->scen[t] = -1;
-        const double *src[DSC_TABLE_NCOL] = {m->obs, m->gcm,    m->ann, m->ann_bc,
+        const float *src[DSC_TABLE_NCOL] = {m->obs, m->gcm,    m->ann, m->ann_bc,
                                              m->lin, m->ann_sd, m->obs2};
         for (size_t k = 0; k < DSC_TABLE_NCOL; k++)
             tb->col[k][t] = cell_mean(src[k], t, m->ncell);
@@ -63,7 +63,7 @@ int dsc_table_build(dsc_ctx_t *ctx, const dsc_member_t *m, dsc_table_t *tb)
         for (size_t t = 0; t < sc->n; t++, row++) {
             tb->dates[row] = sc->dates[t];
             tb->scen[row] = (int)s;
-            const double *src[DSC_TABLE_NCOL] = {NULL,    sc->gcm,    sc->ann, sc->ann_bc,
+            const float *src[DSC_TABLE_NCOL] = {NULL,    sc->gcm,    sc->ann, sc->ann_bc,
                                                  sc->lin, sc->ann_sd, NULL};
             for (size_t k = 0; k < DSC_TABLE_NCOL; k++)
                 tb->col[k][row] = cell_mean(src[k], t, m->ncell);

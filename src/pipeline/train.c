@@ -19,8 +19,7 @@ typedef dsc_trainset_columns_t columns_t;
 
 /* Predicts rows whose predictors are complete; the others stay NaN. */
 static int predict_rows(dsc_ctx_t *ctx, const dsc_nn_t *nn, const dsc_linear_t *lin,
-                        const double *x, size_t n, size_t p, double *out, size_t stride,
-                        double *scratch)
+                        const double *x, size_t n, size_t p, double *out, double *scratch)
 {
     int rc =
         nn ? dsc_nn_predict(ctx, nn, x, n, scratch) : dsc_linear_predict(ctx, lin, x, n, scratch);
@@ -30,14 +29,16 @@ static int predict_rows(dsc_ctx_t *ctx, const dsc_nn_t *nn, const dsc_linear_t *
         int ok = 1;
         for (size_t j = 0; ok && j < p; j++)
             ok = isfinite(x[i * p + j]);
-        out[i * stride] = ok ? scratch[i] : NAN;
+        out[i] = ok ? scratch[i] : NAN;
     }
     return DSC_OK;
 }
 
-/* Workspace of one cell, sized for the longest period. */
+/* Workspace of one cell, sized for the longest period; sum and sumsq hold the ANN
+ * ensemble's running sums over every period (in double: the members' arrays are single
+ * precision, too coarse for a sum of squares). */
 typedef struct {
-    double *x, *xt, *xv, *yt, *yv, *obs_col, *gcm_col, *pred, *sum, *sumsq;
+    double *x, *xt, *xv, *yt, *yv, *obs_col, *gcm_col, *tcol, *pred, *sum, *sumsq;
 } work_t;
 
 static void work_free(work_t *w)
@@ -49,12 +50,13 @@ static void work_free(work_t *w)
     free(w->yv);
     free(w->obs_col);
     free(w->gcm_col);
+    free(w->tcol);
     free(w->pred);
     free(w->sum);
     free(w->sumsq);
 }
 
-static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t p)
+static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t ntotal, size_t p)
 {
     memset(w, 0, sizeof *w);
     w->x = dsc_malloc(ctx, nmax * p * sizeof(double), "predictors");
@@ -64,11 +66,12 @@ static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t p)
     w->yv = dsc_malloc(ctx, nmax * sizeof(double), "validation targets");
     w->obs_col = dsc_malloc(ctx, nmax * sizeof(double), "observations");
     w->gcm_col = dsc_malloc(ctx, nmax * sizeof(double), "model column");
+    w->tcol = dsc_malloc(ctx, nmax * sizeof(double), "model column");
     w->pred = dsc_malloc(ctx, nmax * sizeof(double), "predictions");
-    w->sum = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum");
-    w->sumsq = dsc_malloc(ctx, nmax * sizeof(double), "ensemble sum of squares");
-    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col || !w->pred ||
-        !w->sum || !w->sumsq) {
+    w->sum = dsc_malloc(ctx, ntotal * sizeof(double), "ensemble sum");
+    w->sumsq = dsc_malloc(ctx, ntotal * sizeof(double), "ensemble sum of squares");
+    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col ||
+        !w->tcol || !w->pred || !w->sum || !w->sumsq) {
         work_free(w);
         return DSC_ERR_NOMEM;
     }
@@ -77,41 +80,41 @@ static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t p)
 
 /* One period (historical or a scenario) to predict for a cell. */
 typedef struct {
-    const double *on_target;
+    const float *on_target;
     const dsc_field_t *src;
     const dsc_date_t *dates;
     size_t n;
-    double *ann, *ann_sd, *lin;
+    size_t offset; /* of its days in the cell's ensemble sums */
+    float *ann, *ann_sd, *lin;
 } period_t;
 
 static int predict_period(dsc_ctx_t *ctx, const dsc_member_t *m, size_t c, const period_t *pd,
                           const dsc_nn_t *nn, const dsc_linear_t *lin, work_t *w, int first,
                           int last, size_t members)
 {
-    columns_t k = dsc_trainset_columns(m, c, pd->on_target, pd->src);
+    dsc_trainset_model_column(m, c, pd->on_target, pd->n, w->tcol);
+    columns_t k = dsc_trainset_columns(m, c, w->tcol, pd->src);
     size_t p = dsc_features_count(k.ncols);
     dsc_features_fill(k.cols, k.ncols, pd->dates, m->cal, 0, pd->n, w->x);
     double *col = w->gcm_col;
     int rc;
+    if ((rc = predict_rows(ctx, nn, lin, w->x, pd->n, p, w->pred, col)))
+        return rc;
     if (lin) {
-        if ((rc = predict_rows(ctx, NULL, lin, w->x, pd->n, p, pd->lin + c, m->ncell, col)))
-            return rc;
+        for (size_t t = 0; t < pd->n; t++)
+            pd->lin[t * m->ncell + c] = (float)w->pred[t];
         return DSC_OK;
     }
-    if ((rc = predict_rows(ctx, nn, NULL, w->x, pd->n, p, w->pred, 1, col)))
-        return rc;
+    double *sum = w->sum + pd->offset, *sumsq = w->sumsq + pd->offset;
     for (size_t t = 0; t < pd->n; t++) {
         double v = w->pred[t];
-        size_t i = t * m->ncell + c;
-        /* Running sums live in the output arrays: ann holds the sum, ann_sd the sum of
-         * squares, until the last member turns them into mean and spread. */
-        pd->ann[i] = first ? v : pd->ann[i] + v;
-        pd->ann_sd[i] = first ? v * v : pd->ann_sd[i] + v * v;
+        sum[t] = first ? v : sum[t] + v;
+        sumsq[t] = first ? v * v : sumsq[t] + v * v;
         if (last) {
-            double mean = pd->ann[i] / (double)members;
-            double var = pd->ann_sd[i] / (double)members - mean * mean;
-            pd->ann[i] = mean;
-            pd->ann_sd[i] = var > 0 ? sqrt(var) : 0.0;
+            double mean = sum[t] / (double)members;
+            double var = sumsq[t] / (double)members - mean * mean;
+            pd->ann[t * m->ncell + c] = (float)mean;
+            pd->ann_sd[t * m->ncell + c] = (float)(var > 0 ? sqrt(var) : 0.0);
         }
     }
     return DSC_OK;
@@ -152,11 +155,10 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
                       dsc_member_t *m, size_t c, period_t *periods, size_t nperiods, work_t *w,
                       size_t *sparse_years)
 {
-    columns_t k = dsc_trainset_columns(m, c, m->gcm, m->hsrc);
+    dsc_trainset_model_column(m, c, m->gcm, m->nh, w->gcm_col);
+    columns_t k = dsc_trainset_columns(m, c, w->gcm_col, m->hsrc);
     size_t np = dsc_features_count(k.ncols);
     *sparse_years += dsc_trainset_obs_column(job, m, c, w->obs_col);
-    for (size_t t = 0; t < m->nh; t++)
-        w->gcm_col[t] = m->gcm[t * m->ncell + c];
     int rc = dsc_trainset_targets(ctx, job, m, w->obs_col, w->gcm_col, job->train.y0, job->train.y1,
                                   w->yt);
     if (!rc)
@@ -209,25 +211,27 @@ static int train_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     return rc;
 }
 
-static int alloc_outputs(dsc_ctx_t *ctx, size_t n, double **ann, double **sd, double **lin)
+static int alloc_outputs(dsc_ctx_t *ctx, size_t n, float **ann, float **sd, float **lin)
 {
-    *ann = dsc_nan_array(ctx, n, "ANN predictions");
-    *sd = dsc_nan_array(ctx, n, "ANN spread");
-    *lin = dsc_nan_array(ctx, n, "linear predictions");
+    *ann = dsc_nan_floats(ctx, n, "ANN predictions");
+    *sd = dsc_nan_floats(ctx, n, "ANN spread");
+    *lin = dsc_nan_floats(ctx, n, "linear predictions");
     return *ann && *sd && *lin ? DSC_OK : DSC_ERR_NOMEM;
 }
 
 int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job, dsc_member_t *m)
 {
     period_t periods[1 + DSC_MAX_LIST];
-    size_t nperiods = 0, nmax = m->nh;
+    size_t nperiods = 0, nmax = m->nh, ntotal = m->nh;
     int rc = alloc_outputs(ctx, m->nh * m->ncell, &m->ann, &m->ann_sd, &m->lin);
-    periods[nperiods++] = (period_t){m->gcm, m->hsrc, m->hdates, m->nh, m->ann, m->ann_sd, m->lin};
+    periods[nperiods++] =
+        (period_t){m->gcm, m->hsrc, m->hdates, m->nh, 0, m->ann, m->ann_sd, m->lin};
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
         rc = alloc_outputs(ctx, sc->n * m->ncell, &sc->ann, &sc->ann_sd, &sc->lin);
         periods[nperiods++] =
-            (period_t){sc->gcm, sc->src, sc->dates, sc->n, sc->ann, sc->ann_sd, sc->lin};
+            (period_t){sc->gcm, sc->src, sc->dates, sc->n, ntotal, sc->ann, sc->ann_sd, sc->lin};
+        ntotal += sc->n;
         if (sc->n > nmax)
             nmax = sc->n;
     }
@@ -253,7 +257,8 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     {
         dsc_ctx_t *tctx = dsc_ctx_create();
         work_t w;
-        int trc = tctx ? work_alloc(tctx, &w, nmax, dsc_features_count(1 + MAX_NEIGHBOURS))
+        int trc = tctx ? work_alloc(tctx, &w, nmax, ntotal,
+                                    dsc_features_count(1 + MAX_NEIGHBOURS))
                        : DSC_ERR_NOMEM;
         dsc_member_t local = *m; /* counters summed below; arrays are shared, cells disjoint */
         local.n_train_rows = local.n_valid_rows = local.n_poor_fits = 0;

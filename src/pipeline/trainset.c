@@ -4,11 +4,18 @@
 #include <math.h>
 #include <string.h>
 
+void dsc_trainset_model_column(const dsc_member_t *m, size_t c, const float *on_target, size_t n,
+                               double *col)
+{
+    for (size_t t = 0; t < n; t++)
+        col[t] = on_target[t * m->ncell + c];
+}
+
 dsc_trainset_columns_t dsc_trainset_columns(const dsc_member_t *m, size_t c,
-                                            const double *on_target, const dsc_field_t *src)
+                                            const double *model_col, const dsc_field_t *src)
 {
     dsc_trainset_columns_t k = {.ncols = 1};
-    k.cols[0] = (dsc_features_column_t){on_target + c, m->ncell};
+    k.cols[0] = (dsc_features_column_t){model_col, 1};
     if (m->weights) {
         size_t count;
         const size_t *cells;

@@ -17,10 +17,15 @@ typedef struct {
     size_t ncols;
 } dsc_trainset_columns_t;
 
-/* The columns of cell c for one period: on_target is that period's model on the target grid
- * (n x m->ncell), src the same model on its own grid. */
+/* Copies cell c of a period's model on the target grid (n x m->ncell, single precision)
+ * into col[n], the first predictor column. */
+void dsc_trainset_model_column(const dsc_member_t *m, size_t c, const float *on_target, size_t n,
+                               double *col);
+
+/* The columns of cell c for one period: model_col is that period's model at the cell
+ * (dsc_trainset_model_column), src the same model on its own grid. */
 dsc_trainset_columns_t dsc_trainset_columns(const dsc_member_t *m, size_t c,
-                                            const double *on_target, const dsc_field_t *src);
+                                            const double *model_col, const dsc_field_t *src);
 
 /* Copies cell c of m->obs into obs_col[m->nh], with NaN over every year whose observations
  * cover less than job->min_coverage of its days (a year with half its winter missing would

@@ -273,7 +273,7 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     double *late = dsc_malloc(ctx, nc * sizeof *late, "map late");
     double *diff = dsc_malloc(ctx, nc * sizeof *diff, "map difference");
     int rc = base && late && diff ? DSC_OK : DSC_ERR_NOMEM;
-    const double *hist[] = {m->obs, m->gcm, m->ann, m->ann_bc, m->lin};
+    const float *hist[] = {m->obs, m->gcm, m->ann, m->ann_bc, m->lin};
     const char *names[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
     char period[64], ln[256], what[64];
     snprintf(period, sizeof period, "%d-%d", job->base.y0, job->base.y1);
@@ -293,7 +293,7 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     }
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         const dsc_scenario_data_t *sc = &m->scen[s];
-        const double *fut[] = {NULL, sc->gcm, sc->ann, sc->ann_bc, sc->lin};
+        const float *fut[] = {NULL, sc->gcm, sc->ann, sc->ann_bc, sc->lin};
         for (size_t k = 1; k < 5 && !rc; k++) {
             dsc_eval_period_mean(sc->dates, sc->n, fut[k], nc, job->late, late);
             snprintf(period, sizeof period, "%d-%d", job->late.y0, job->late.y1);
