@@ -189,6 +189,54 @@ Test(incremental, killed_run_keeps_outputs_and_the_next_run_finishes, .timeout =
     cr_expect_neq(test_system(cmd), 0, "temporary files of the killed runs remain");
 }
 
+/* SIGTERM (a scheduler's time limit) or Ctrl-C: the run stops between cells with exit code
+ * 4, one line saying so, a manifest recording it, no temporary file, and the models finished
+ * before the signal are reused by the next run. */
+Test(incremental, sigterm_stops_cleanly_and_the_next_run_continues, .timeout = 900)
+{
+    char dir[512], cmd[8192];
+    make_pipeline(dir, sizeof dir, "");
+    cr_assert_eq(run(dir, ""), 0);
+    /* New settings recompute every member; the signal goes once the first new member is in
+     * the cache (more .member files than the first run left). */
+    snprintf(cmd, sizeof cmd,
+             "d=%s; before=$(ls $d/out/.cache/*.member | wc -l); "
+             "%s run $d/pipelines/night.ini --out $d/out --data-root %s --set ann.seed=11 "
+             "--quiet 2>$d/err >/dev/null & pid=$!; "
+             "for i in $(seq 1 3000); do "
+             "[ $(ls $d/out/.cache/*.member | wc -l) -gt $before ] && break; sleep 0.1; done; "
+             "kill -TERM $pid; wait $pid; echo $? > $d/rc",
+             dir, test_bin(), test_data_root());
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/rc", dir);
+    char *rc = test_read_file(path);
+    cr_assert_not_null(rc);
+    char *e = err_text(dir);
+    cr_expect_eq(atoi(rc), 4, "exit code %s, stderr: %s", rc, e);
+    cr_expect(strstr(e, "interrupted by SIGTERM") && strstr(e, "next run continues"), "%s", e);
+    cr_expect(strchr(e, '\n') == strrchr(e, '\n'), "one line expected: %s", e);
+    free(rc);
+    free(e);
+    snprintf(path, sizeof path, "%s/out/manifest.json", dir);
+    char *manifest = test_read_file(path);
+    cr_assert_not_null(manifest);
+    cr_expect(strstr(manifest, "interrupted by SIGTERM"), "the manifest does not say so");
+    free(manifest);
+    snprintf(cmd, sizeof cmd, "find %s/out -name '*.tmp.*' | grep -q .", dir);
+    cr_expect_neq(test_system(cmd), 0, "temporary files remain after SIGTERM");
+    check_outputs_whole(dir);
+
+    cr_assert_eq(run(dir, "--set ann.seed=11"), 0);
+    snprintf(path, sizeof path, "%s/out/run.log", dir);
+    char *log = test_read_file(path);
+    cr_assert_not_null(log);
+    /* Vancouver, the first region, was finished when the signal came. */
+    cr_expect(!strstr(log, "vancouver tasmax CanESM2: computing"),
+              "the member finished before the signal was computed again:\n%s", log);
+    free(log);
+}
+
 Test(incremental, two_runs_at_once_one_refused, .timeout = 600)
 {
     char dir[512], cmd[4096];

@@ -26,7 +26,8 @@ typedef enum {
     DSC_ERR_NUMERIC = 7,  /* a numerical failure: singular matrix, divergence */
     DSC_ERR_USAGE = 8,    /* a caller passed arguments that break the contract */
     DSC_ERR_INTERNAL = 9, /* a failure inside a library we call (netCDF, GDAL, BLAS) */
-    DSC_ERR_LOCKED = 10   /* another run holds the output directory */
+    DSC_ERR_LOCKED = 10,  /* another run holds the output directory */
+    DSC_ERR_INTERRUPTED = 11 /* SIGINT or SIGTERM arrived (dsc/interrupt.h) */
 } dsc_status;
 
 /* Log levels, most severe first. */

@@ -6,6 +6,7 @@
  * threads. The positions in the year are computed once per input, not once per cell.
  */
 #include "bc_internal.h"
+#include "dsc/interrupt.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -230,10 +231,10 @@ static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
         goto done;
 
     /* The first failure in cell order is reported, whatever thread met it first. */
-    size_t fail_cell = ncell, nskipped = 0, nblocks = (ncell + CELL_BLOCK - 1) / CELL_BLOCK;
+    size_t fail_cell = ncell, nskipped = 0, stopped = 0, nblocks = (ncell + CELL_BLOCK - 1) / CELL_BLOCK;
     int fail_rc = DSC_OK;
     char fail_msg[512] = "";
-#pragma omp parallel reduction(+ : nskipped)
+#pragma omp parallel reduction(+ : nskipped, stopped)
     {
         dsc_ctx_t *tctx = dsc_ctx_create();
         columns_t k = {0};
@@ -243,6 +244,10 @@ static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
             size_t c0 = blk * CELL_BLOCK;
             size_t nb = ncell - c0 < CELL_BLOCK ? ncell - c0 : CELL_BLOCK;
             size_t bad = c0;
+            if (dsc_interrupted()) {
+                stopped++;
+                continue;
+            }
             int crc = trc ? trc : correct_block(tctx, &j, c0, nb, &k, &nskipped, &bad);
             if (crc != DSC_OK) {
 #pragma omp critical(dsc_bc_cells_fail)
@@ -259,7 +264,10 @@ static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
     }
     if (skipped)
         *skipped = nskipped;
-    if (fail_rc != DSC_OK)
+    if (stopped)
+        rc = dsc_error(ctx, DSC_ERR_INTERRUPTED, "bias correction of cells: interrupted by %s",
+                       dsc_interrupt_name(dsc_interrupted()));
+    else if (fail_rc != DSC_OK)
         rc = dsc_error(ctx, fail_rc, "cell %zu: %s", fail_cell, fail_msg);
 done:
     for (int i = 0; i < 3; i++)

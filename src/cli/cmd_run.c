@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "dsc/interrupt.h"
 #include "dsc/parallel.h"
 #include "dsc/pipeline.h"
 
@@ -71,6 +72,8 @@ int dsc_cmd_run(int argc, char **argv)
     char line[4096];
     join_args(argc, argv, line, sizeof line);
 
+    /* SIGINT and SIGTERM stop the run between cells, through its failure path. */
+    dsc_interrupt_install();
     dsc_pipeline_t *p = NULL;
     int rc = dsc_pipeline_load_overrides(ctx, pipeline, NULL, root, out, overrides, nover, &p);
     if (rc == DSC_OK) {

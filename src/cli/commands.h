@@ -11,7 +11,8 @@ enum {
     DSC_EXIT_OK = 0,
     DSC_EXIT_INTERNAL = 1, /* out of memory, a library failure, a numerical breakdown */
     DSC_EXIT_USAGE = 2,    /* bad input, configuration or arguments */
-    DSC_EXIT_LOCKED = 3    /* another run holds the output folder */
+    DSC_EXIT_LOCKED = 3,   /* another run holds the output folder */
+    DSC_EXIT_INTERRUPTED = 4 /* SIGINT or SIGTERM stopped the run; a rerun continues */
 };
 
 /* Maps a library status to the program's exit code. */

@@ -20,6 +20,8 @@ int dsc_cli_exit_code(int status)
         return DSC_EXIT_USAGE;
     case DSC_ERR_LOCKED:
         return DSC_EXIT_LOCKED;
+    case DSC_ERR_INTERRUPTED:
+        return DSC_EXIT_INTERRUPTED;
     default:
         return DSC_EXIT_INTERNAL;
     }

@@ -128,6 +128,8 @@ const char *dsc_strerror(int code)
         return "internal library failure";
     case DSC_ERR_LOCKED:
         return "output directory is locked by another run";
+    case DSC_ERR_INTERRUPTED:
+        return "interrupted by a signal";
     default:
         return "unknown error";
     }

@@ -54,6 +54,12 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     }
     free(ref);
     free(hist);
+    if (rc && rc != DSC_ERR_NOMEM) {
+        char msg[1024]; /* the message is rewritten from itself: copy it first */
+        snprintf(msg, sizeof msg, "%s", dsc_ctx_message(ctx));
+        return dsc_error(ctx, rc, "correct %s %s %s: %s", job->region.name, m->var, m->model,
+                         msg);
+    }
     if (!rc)
         dsc_log(ctx, DSC_LOG_INFO, "correct",
                 "%s %s %s: %s on the historical days, %s on %zu "

@@ -13,6 +13,7 @@
  * the train stage's, and makes its scores, if anything, slightly pessimistic for the ANN.
  */
 #include "dsc/bc.h"
+#include "dsc/interrupt.h"
 #include "dsc/io.h"
 #include "dsc/linear.h"
 #include "dsc/stats.h"
@@ -277,10 +278,10 @@ static int cross_validate_cell(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const ds
 static int cross_validate_cells(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                                 const dsc_member_t *m, const folds_t *f, predictions_t *pr)
 {
-    size_t fail_cell = m->ncell;
+    size_t fail_cell = m->ncell, stopped = 0;
     int fail_rc = DSC_OK;
     char fail_msg[1024] = "";
-#pragma omp parallel
+#pragma omp parallel reduction(+ : stopped)
     {
         dsc_ctx_t *tctx = dsc_ctx_create();
         work_t w;
@@ -290,6 +291,10 @@ static int cross_validate_cells(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const d
         for (size_t c = 0; c < m->ncell; c++) {
             if (!dsc_member_owns(m, c))
                 continue;
+            if (dsc_interrupted()) {
+                stopped++;
+                continue;
+            }
             int crc = trc ? trc : cross_validate_cell(tctx, p, job, m, c, f, &w, pr);
             if (crc) {
 #pragma omp critical(dsc_crossval_fail)
@@ -305,6 +310,10 @@ static int cross_validate_cells(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const d
             work_free(&w);
         dsc_ctx_destroy(tctx);
     }
+    if (stopped)
+        return dsc_error(ctx, DSC_ERR_INTERRUPTED,
+                         "cross-validation of %s %s %s: interrupted by %s", job->region.name,
+                         m->var, m->model, dsc_interrupt_name(dsc_interrupted()));
     if (fail_rc)
         return dsc_error(ctx, fail_rc, "cross-validation of %s %s, cell %zu: %s", m->var, m->model,
                          fail_cell, fail_msg);

@@ -4,6 +4,7 @@
 /* nftw needs the X/Open interfaces. */
 #define _XOPEN_SOURCE 700
 
+#include "dsc/interrupt.h"
 #include "dsc/io.h"
 #include "dsc/parallel.h"
 #include "dsc/sha256.h"
@@ -345,12 +346,26 @@ static int recorrect_member(run_t *r, const dsc_job_t *job, size_t v, size_t m,
     return attach_sources(r, job, v, m, mem);
 }
 
+/* DSC_ERR_INTERRUPTED, with a message, once SIGINT or SIGTERM has arrived. */
+static int check_interrupt(run_t *r, const dsc_job_t *job, const char *before)
+{
+    int sig = dsc_interrupted();
+    if (!sig)
+        return DSC_OK;
+    return dsc_error(r->ctx, DSC_ERR_INTERRUPTED,
+                     "region %s: interrupted by %s before %s",
+                     job->region.name, dsc_interrupt_name(sig), before);
+}
+
 /* A member from the cache, or corrected again from its cached predictions, or computed
  * (and then cached). */
 static int obtain_member(run_t *r, const dsc_job_t *job, size_t v, size_t m, const region_keys_t *k,
                          dsc_member_t **out)
 {
     size_t i = v * job->nmodel + m;
+    int irc = check_interrupt(r, job, "the next model and variable");
+    if (irc)
+        return irc;
     if (!r->p->force && dsc_cache_load(r->ctx, r->p->out_dir, k->keys[i], out) == DSC_OK) {
         r->reused++;
         dsc_log(r->ctx, DSC_LOG_INFO, "run", "%s %s %s: unchanged, cached result reused",
@@ -492,6 +507,8 @@ static int run_job(run_t *r, const dsc_job_t *job)
     }
     size_t first = r->outputs.n;
     if (!rc && writer)
+        rc = check_interrupt(r, job, "writing the outputs");
+    if (!rc && writer)
         rc = write_region(r, job, mem);
     if (!rc && writer)
         rc = dsc_stamp_write(r->ctx, r->p->out_dir, job->region.name, k.region_key,
@@ -608,9 +625,13 @@ static int finish_session(run_t *r, session_t *ss, int rc)
 {
     dsc_ctx_t *ctx = r->ctx;
     const dsc_pipeline_t *p = r->p;
-    char failure[1024] = "";
+    char failure[1200] = "";
     if (rc) {
-        snprintf(failure, sizeof failure, "%s", dsc_ctx_message(ctx));
+        /* A signal stops a run between cells; say that nothing finished is lost. */
+        snprintf(failure, sizeof failure, "%s%s", dsc_ctx_message(ctx),
+                 rc == DSC_ERR_INTERRUPTED ? "; what was finished is cached and the next run "
+                                             "continues from there"
+                                           : "");
         /* Into the run log only: the program prints the error itself, on one line. */
         dsc_log_fn next = ss->log.next;
         ss->log.next = NULL;

@@ -2,6 +2,7 @@
  * linear baseline fitted on the training years, early-stopped on the validation years, then
  * applied to every historical and future day. */
 #include "dsc/features.h"
+#include "dsc/interrupt.h"
 #include "dsc/io.h"
 #include "dsc/linear.h"
 #include "dsc/nn_io.h"
@@ -248,12 +249,12 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     /* Cells are independent: each has its own seeds, so any number of threads gives the
      * same numbers. Each thread has its own workspace and context; the first failure (in
      * cell order) is reported on the caller's context. */
-    size_t sparse = 0, fail_cell = m->ncell, done = 0;
+    size_t sparse = 0, fail_cell = m->ncell, done = 0, stopped = 0;
     char what[160];
     snprintf(what, sizeof what, "train %s %s %s", job->region.name, m->var, m->model);
     int fail_rc = DSC_OK;
     char fail_msg[1024] = "";
-#pragma omp parallel reduction(+ : sparse)
+#pragma omp parallel reduction(+ : sparse, stopped)
     {
         dsc_ctx_t *tctx = dsc_ctx_create();
         work_t w;
@@ -267,6 +268,10 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
         for (size_t c = 0; c < m->ncell; c++) {
             if (trc || !dsc_member_owns(m, c))
                 continue;
+            if (dsc_interrupted()) {
+                stopped++;
+                continue;
+            }
             int crc = train_cell(tctx, p, job, &local, c, periods, nperiods, &w, &sparse);
             size_t now;
 #pragma omp atomic capture
@@ -302,6 +307,10 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
             work_free(&w);
         dsc_ctx_destroy(tctx);
     }
+    if (stopped) /* cells were left untrained; a signal after the last cell changes nothing */
+        return dsc_error(ctx, DSC_ERR_INTERRUPTED,
+                         "%s: interrupted by %s after %zu of %zu cells",
+                         what, dsc_interrupt_name(dsc_interrupted()), done, m->ncell);
     dsc_progress(ctx, what, m->ncell, m->ncell);
     if (fail_rc)
         return dsc_error(ctx, fail_rc, "%s", fail_msg);
