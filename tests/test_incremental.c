@@ -129,6 +129,16 @@ Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
     cr_expect(strstr(e, "changed: 'train = 1961-1990' -> 'train = 1962-1990'"), "%s", e);
     cr_expect(strstr(e, "region frankfurt: up to date"), "%s", e);
     free(e);
+    /* A dry run opens the inputs of what it would compute: a misspelled variable is found
+     * before the night's run, naming the file, and nothing is written. */
+    cr_assert_eq(run(dir, "--set vancouver.train=1962-1990 --set vancouver.obs_var_tasmax=tmx "
+                          "--dry-run"), 2);
+    e = err_text(dir);
+    cr_expect(strstr(e, "obs/nrcan_1950-2013.nc: no variable 'tmx'"), "%s", e);
+    free(e);
+    char probe[1024];
+    snprintf(probe, sizeof probe, "find %s/out -newer %s/err -type f | grep -q .", dir, dir);
+    cr_expect_neq(test_system(probe), 0, "the dry run wrote into the output folder");
     cr_assert_eq(run(dir, "--set vancouver.train=1962-1990"), 0);
     e = err_text(dir);
     cr_expect(strstr(e, "vancouver tasmax CanESM2: computing"), "%s", e);

@@ -67,6 +67,11 @@ typedef struct {
  * projected grids are refused (DSC_ERR_FORMAT). */
 int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
                 const dsc_read_opts_t *opts, dsc_field_t **out);
+/* Everything dsc_io_read checks (the variable, its dimensions and coordinates, the time
+ * axis and calendar, units, packing, the region's overlap with the grid) without reading the
+ * values: cheap, for a dry run. Same errors and messages as dsc_io_read. */
+int dsc_io_check(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                 const dsc_read_opts_t *opts);
 
 /* Reads the same variable from n files and joins them in time order (the files may be given
  * in any order). Grids must match. A gap or an overlap between consecutive files is

@@ -48,8 +48,9 @@ int io_nc_open(dsc_ctx_t *ctx, const char *path, int *ncid)
                      nc_strerror(status));
 }
 
-int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
-                const dsc_read_opts_t *opts, dsc_field_t **out)
+/* dsc_io_read, or with out NULL dsc_io_check: every step but reading the values. */
+static int read_var(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                    const dsc_read_opts_t *opts, dsc_field_t **out)
 {
     int ncid = -1, rc;
     io_layout_t lay;
@@ -63,7 +64,8 @@ int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_reg
     dsc_field_t *f = NULL;
 
     memset(&grid, 0, sizeof grid);
-    *out = NULL;
+    if (out)
+        *out = NULL;
     if (!path || !var)
         return dsc_error(ctx, DSC_ERR_USAGE, "dsc_io_read: path and variable are required");
     if ((rc = check_region(ctx, path, region)) || (rc = io_check_classic_size(ctx, path)) ||
@@ -73,28 +75,23 @@ int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_reg
     if ((rc = io_layout_find(ctx, ncid, path, var, opts, &lay)) ||
         (rc = io_read_time(ctx, &lay, opts, &cal, &dates, &ntime)) ||
         (rc = io_packing_read(ctx, &lay, opts, &pk, units, sizeof units)) ||
-        (rc = io_region_select(ctx, &lay, region, &grid, &a, &b)))
-        goto fail;
+        (rc = io_region_select(ctx, &lay, region, &grid, &a, &b)) || !out)
+        goto done;
 
     f = dsc_field_create(ctx, var, cal, ntime, &grid);
     if (!f) {
         rc = dsc_ctx_status(ctx);
-        goto fail;
+        rc = rc ? rc : DSC_ERR_INTERNAL;
+        goto done;
     }
     memcpy(f->dates, dates, ntime * sizeof *dates);
     if ((rc = io_read_values(ctx, &lay, &pk, ntime, &a, &b, f->values)))
-        goto fail;
+        goto done;
     snprintf(f->units, sizeof f->units, "%s", units);
     snprintf(f->source, sizeof f->source, "%s", path);
-
-    nc_close(ncid);
-    free(dates);
-    io_axis_free(&a);
-    io_axis_free(&b);
-    dsc_grid_clear(&grid);
     *out = f;
-    return DSC_OK;
-fail:
+    f = NULL;
+done:
     if (ncid >= 0)
         nc_close(ncid);
     free(dates);
@@ -102,5 +99,19 @@ fail:
     io_axis_free(&b);
     dsc_grid_clear(&grid);
     dsc_field_destroy(f);
-    return rc ? rc : DSC_ERR_INTERNAL;
+    return rc;
+}
+
+int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                const dsc_read_opts_t *opts, dsc_field_t **out)
+{
+    if (!out)
+        return dsc_error(ctx, DSC_ERR_USAGE, "dsc_io_read: out is required");
+    return read_var(ctx, path, var, region, opts, out);
+}
+
+int dsc_io_check(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                 const dsc_read_opts_t *opts)
+{
+    return read_var(ctx, path, var, region, opts, NULL);
 }

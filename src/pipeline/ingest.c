@@ -114,6 +114,51 @@ static int check_site(dsc_ctx_t *ctx, const dsc_job_t *job, const dsc_field_t *f
                      f->grid.lat[0], f->grid.lon[0], d, job->max_site_km);
 }
 
+/* The reader's overrides of one input source. */
+static dsc_read_opts_t read_opts(const dsc_input_overrides_t *ov)
+{
+    return (dsc_read_opts_t){.calendar = ov->calendar[0] ? ov->calendar : NULL,
+                             .time_units = ov->time_units[0] ? ov->time_units : NULL,
+                             .units = ov->units[0] ? ov->units : NULL};
+}
+
+/* Checks every file of one input as read_series would read it, without the values. */
+static int check_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                        const char *tmpl, const char *var, const char *model,
+                        const char *scenario, const dsc_input_overrides_t *ov)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    int rc = dsc_input_paths(ctx, p, tmpl, var, model, scenario, &paths, &n);
+    dsc_region_t region = read_region(job, 1);
+    dsc_read_opts_t opts = read_opts(ov);
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = dsc_io_check(ctx, paths[i], var, &region, &opts);
+    dsc_io_paths_free(paths, n);
+    return rc;
+}
+
+int dsc_stage_check_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                           size_t var, size_t model)
+{
+    const char *m = job->models[model], *gvar = job->gcm_var[var];
+    int rc;
+    if (job->gcm_historical[0])
+        rc = check_series(ctx, p, job, job->gcm_historical, gvar, m, "historical", &job->gcm_over);
+    else
+        rc = check_series(ctx, p, job, job->gcm, gvar, m,
+                          job->nscen ? job->scenarios[0] : "historical", &job->gcm_over);
+    const char *future = job->gcm_future[0] ? job->gcm_future : job->gcm;
+    for (size_t s = 0; s < job->nscen && !rc; s++)
+        rc = check_series(ctx, p, job, future, gvar, m, job->scenarios[s], &job->gcm_over);
+    /* GHCN-Daily records are text, read whole; their element is checked when read. */
+    if (!rc && strcmp(job->obs_format, "ghcn") != 0)
+        rc = check_series(ctx, p, job, job->obs, job->obs_var[var], m, NULL, &job->obs_over);
+    if (!rc && job->obs2[0])
+        rc = check_series(ctx, p, job, job->obs2, job->obs2_var[var], m, NULL, &job->obs2_over);
+    return rc;
+}
+
 static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                        const char *tmpl, const char *var, const char *model, const char *scenario,
                        size_t halo, const dsc_input_overrides_t *ov, dsc_field_t **out)
@@ -124,9 +169,7 @@ static int read_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     if (rc)
         return rc;
     dsc_region_t region = read_region(job, halo);
-    dsc_read_opts_t opts = {.calendar = ov->calendar[0] ? ov->calendar : NULL,
-                            .time_units = ov->time_units[0] ? ov->time_units : NULL,
-                            .units = ov->units[0] ? ov->units : NULL};
+    dsc_read_opts_t opts = read_opts(ov);
     rc = dsc_io_read_many(ctx, (const char *const *)paths, n, var, &region, &opts, out);
     /* A series that is all missing at the region (a city in the sea) stops the run here,
      * with the file named, rather than as an empty fit later. */

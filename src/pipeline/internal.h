@@ -83,6 +83,11 @@ const char *dsc_split_label(const dsc_job_t *job, int year);
  * by the caller (dsc_member_destroy + free). */
 int dsc_stage_ingest(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                      size_t var, size_t model, dsc_member_t **out);
+/* For --dry-run: checks every input file of one model and variable as the ingest stage
+ * would read it (variable, dimensions, time axis, units, the region inside the grid)
+ * without reading the values. */
+int dsc_stage_check_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
+                           size_t var, size_t model);
 /* Stage: trains the ANN ensemble and the linear baseline per target cell and predicts the
  * historical and future days. */
 int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,

@@ -226,13 +226,14 @@ static int region_up_to_date(run_t *r, const dsc_job_t *job, const region_keys_t
     return 1;
 }
 
-/* Prints what a run would do for this region, and why, without doing it. */
-static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k, int up)
+/* Prints what a run would do for this region, and why, without doing it. The inputs of
+ * what it would compute are checked (variables, axes, units, the region), not read. */
+static int dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k, int up)
 {
     if (up) {
         dsc_log(r->ctx, DSC_LOG_INFO, "plan", "region %s: up to date, nothing to run",
                 job->region.name);
-        return;
+        return DSC_OK;
     }
     for (size_t v = 0; v < job->nvar; v++)
         for (size_t m = 0; m < job->nmodel; m++) {
@@ -257,7 +258,11 @@ static void dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *
                     "%s %s %s: run ingest, regrid, train, "
                     "correct, write (%s)",
                     job->region.name, job->variables[v], job->models[m], why);
+            int rc = dsc_stage_check_inputs(r->ctx, r->p, job, v, m);
+            if (rc)
+                return rc;
         }
+    return DSC_OK;
 }
 
 /* MPI, cells shared: every process computed its own cells; afterwards each holds all. */
@@ -461,10 +466,10 @@ static int run_job(run_t *r, const dsc_job_t *job)
     dsc_outputs_t kept = {0};
     int up = !rc && region_up_to_date(r, job, &k, &kept);
     if (!rc && r->p->dry_run) {
-        dry_run_region(r, job, &k, up);
+        rc = dry_run_region(r, job, &k, up);
         dsc_outputs_clear(&kept);
         region_keys_free(&k, nv * nm);
-        return DSC_OK;
+        return rc;
     }
     if (!rc && up) {
         dsc_log(r->ctx, DSC_LOG_INFO, "run",
