@@ -473,6 +473,26 @@ Test(bc_cli, evaluate_small_files)
     cr_assert_eq(run(dir, "evaluate --ref %s/ref.nc %s/sim1.nc --period 2005-2001", dir, dir),
                  2);
     cr_assert(!exists(dir, "x/scores.csv"));
+
+    /* A failure after the first CSVs are written (here the histogram: an absurd value
+     * asks for too many bins) leaves the previous evaluation whole, not half replaced. */
+    char before[512];
+    snprintf(before, sizeof before, "%s/e/taylor.csv", dir);
+    char *old_taylor = test_read_file(before);
+    cr_assert_not_null(old_taylor);
+    s1->values[0] = 5e4;
+    write_field(ctx, dir, "wild.nc", s1);
+    cr_assert_eq(run(dir, "evaluate --ref %s/ref.nc %s/wild.nc --bin-width 0.001 --out %s/e",
+                     dir, dir, dir), 2, "%s", last_error(dir));
+    cr_assert(strstr(last_error(dir), "bins") != NULL, "%s", last_error(dir));
+    char *new_taylor = test_read_file(before);
+    cr_assert_not_null(new_taylor);
+    cr_expect_str_eq(new_taylor, old_taylor, "taylor.csv was replaced by a failed run");
+    free(old_taylor);
+    free(new_taylor);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "ls %s/e | grep -q tmp", dir);
+    cr_expect_neq(test_system(cmd), 0, "temporary files left behind");
     dsc_field_destroy(moved);
     dsc_field_destroy(later);
     dsc_grid_clear(&other);

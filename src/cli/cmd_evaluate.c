@@ -313,30 +313,66 @@ static int pair_stats(dsc_ctx_t *ctx, dsc_calendar_t cal, pair_t *p)
 
 /* ---- output -------------------------------------------------------------------------- */
 
+/* The CSVs are renamed into place together once all are written: a failure half-way
+ * leaves the previous evaluation whole, never a mix of old and new files. */
+#define MAX_OUTPUTS 8
 typedef struct {
     dsc_ctx_t *ctx;
-    const char *dir;
+    char path[MAX_OUTPUTS][4096];
+    char *tmp[MAX_OUTPUTS]; /* written and closed, not yet renamed */
+    size_t n;
+} batch_t;
+
+typedef struct {
+    batch_t *batch;
     char path[4096];
     char *tmp;
     FILE *fp;
 } csv_t;
 
-static int csv_open(dsc_ctx_t *ctx, const char *dir, const char *name, csv_t *c)
+static int csv_open(batch_t *b, const char *dir, const char *name, csv_t *c)
 {
-    c->ctx = ctx;
-    c->dir = dir;
+    c->batch = b;
     snprintf(c->path, sizeof c->path, "%s/%s", dir, name);
-    return dsc_io_open_atomic(ctx, c->path, &c->fp, &c->tmp);
+    if (b->n == MAX_OUTPUTS)
+        return dsc_error(b->ctx, DSC_ERR_INTERNAL, "%s: too many outputs", c->path);
+    return dsc_io_open_atomic(b->ctx, c->path, &c->fp, &c->tmp);
 }
 
+/* Closes the temporary file and leaves it to batch_commit. */
 static int csv_close(csv_t *c)
 {
-    int rc = dsc_io_commit(c->ctx, c->fp, c->tmp, c->path);
-    free(c->tmp);
-    c->tmp = NULL;
+    batch_t *b = c->batch;
+    int bad = ferror(c->fp) != 0;
+    bad |= fclose(c->fp) != 0;
     c->fp = NULL;
-    if (rc == DSC_OK)
-        dsc_log(c->ctx, DSC_LOG_INFO, "evaluate", "wrote %s", c->path);
+    if (bad) {
+        dsc_io_abort(NULL, c->tmp);
+        free(c->tmp);
+        c->tmp = NULL;
+        return dsc_error(b->ctx, DSC_ERR_IO, "%s: cannot write", c->path);
+    }
+    snprintf(b->path[b->n], sizeof b->path[b->n], "%s", c->path);
+    b->tmp[b->n++] = c->tmp;
+    c->tmp = NULL;
+    return DSC_OK;
+}
+
+/* Renames every written file into place (ok), or removes them all. */
+static int batch_finish(batch_t *b, int ok)
+{
+    int rc = DSC_OK;
+    for (size_t i = 0; i < b->n; i++) {
+        if (ok && rc == DSC_OK) {
+            rc = dsc_io_rename(b->ctx, b->tmp[i], b->path[i]);
+            if (rc == DSC_OK)
+                dsc_log(b->ctx, DSC_LOG_INFO, "evaluate", "wrote %s", b->path[i]);
+        } else {
+            dsc_io_abort(NULL, b->tmp[i]);
+        }
+        free(b->tmp[i]);
+    }
+    b->n = 0;
     return rc;
 }
 
@@ -368,10 +404,10 @@ static void put_taylor(FILE *fp, const char *name, const char *scale, const dsc_
     fputc('\n', fp);
 }
 
-static int write_taylor(dsc_ctx_t *ctx, const char *dir, const pair_t *pairs, size_t n)
+static int write_taylor(batch_t *b, const char *dir, const pair_t *pairs, size_t n)
 {
     csv_t c;
-    int rc = csv_open(ctx, dir, "taylor.csv", &c);
+    int rc = csv_open(b, dir, "taylor.csv", &c);
     if (rc)
         return rc;
     fprintf(c.fp, "series,scale,n,corr,sd,sd_ref,sd_ratio,crmsd,crmsd_norm,bias,rmse,mean,"
@@ -385,10 +421,10 @@ static int write_taylor(dsc_ctx_t *ctx, const char *dir, const pair_t *pairs, si
     return csv_close(&c);
 }
 
-static int write_scores(dsc_ctx_t *ctx, const char *dir, const pair_t *pairs, size_t n)
+static int write_scores(batch_t *b, const char *dir, const pair_t *pairs, size_t n)
 {
     csv_t c;
-    int rc = csv_open(ctx, dir, "scores.csv", &c);
+    int rc = csv_open(b, dir, "scores.csv", &c);
     if (rc)
         return rc;
     fprintf(c.fp, "series,n,bias,rmse,ks,trend_years,trend_ref,trend_ref_low,trend_ref_high,"
@@ -413,9 +449,10 @@ static int write_scores(dsc_ctx_t *ctx, const char *dir, const pair_t *pairs, si
 
 /* Histograms of the reference (its finite values in the period) and of each simulation
  * (its paired values) on one set of bins. */
-static int write_histogram(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref,
+static int write_histogram(batch_t *b, const evaluate_args_t *a, const dsc_field_t *ref,
                            pair_t *pairs, size_t n)
 {
+    dsc_ctx_t *ctx = b->ctx;
     size_t ncell = dsc_field_ncells(ref), nref = 0;
     double *refv =
         dsc_malloc(ctx, (ref->ntime ? ref->ntime : 1) * ncell * sizeof *refv, "histogram values");
@@ -445,17 +482,17 @@ static int write_histogram(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_f
         if (!(pairs[k].counts = dsc_calloc(ctx, bins.nbins, sizeof(size_t), "counts")))
             rc = DSC_ERR_NOMEM;
     if (!rc)
-        rc = csv_open(ctx, a->out_dir, "histogram.csv", &c);
+        rc = csv_open(b, a->out_dir, "histogram.csv", &c);
     if (!rc) {
         dsc_stats_histogram(&bins, refv, nref, ref_counts);
         for (size_t k = 0; k < n; k++)
             dsc_stats_histogram(&bins, series[k + 1], lens[k + 1], pairs[k].counts);
         put_header(c.fp, "bin_lo,bin_hi,ref", pairs, n);
-        for (size_t b = 0; b < bins.nbins; b++) {
-            fprintf(c.fp, "%.4f,%.4f,%zu", bins.lo + (double)b * bins.width,
-                    bins.lo + (double)(b + 1) * bins.width, ref_counts[b]);
+        for (size_t i = 0; i < bins.nbins; i++) {
+            fprintf(c.fp, "%.4f,%.4f,%zu", bins.lo + (double)i * bins.width,
+                    bins.lo + (double)(i + 1) * bins.width, ref_counts[i]);
             for (size_t k = 0; k < n; k++)
-                fprintf(c.fp, ",%zu", pairs[k].counts[b]);
+                fprintf(c.fp, ",%zu", pairs[k].counts[i]);
             fputc('\n', c.fp);
         }
         rc = csv_close(&c);
@@ -486,9 +523,10 @@ static int ref_period_means(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_
     return DSC_OK;
 }
 
-static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a, const dsc_field_t *ref,
+static int write_cycle_and_seasons(batch_t *b, const evaluate_args_t *a, const dsc_field_t *ref,
                                    const pair_t *pairs, size_t n)
 {
+    dsc_ctx_t *ctx = b->ctx;
     dsc_date_t *dates = NULL;
     double *means = NULL, cycle[366], seasons[4];
     size_t nd;
@@ -498,7 +536,7 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a, con
         rc = season_climate(ctx, ref->calendar, dates, means, nd, seasons);
     if (!rc) {
         dsc_stats_annual_cycle(ref->calendar, dates, means, nd, cycle);
-        rc = csv_open(ctx, a->out_dir, "annual_cycle.csv", &c);
+        rc = csv_open(b, a->out_dir, "annual_cycle.csv", &c);
     }
     if (!rc) {
         /* Slots follow the bias correction's day groups: 1-based day of a leap year in the
@@ -517,7 +555,7 @@ static int write_cycle_and_seasons(dsc_ctx_t *ctx, const evaluate_args_t *a, con
         rc = csv_close(&c);
     }
     if (!rc)
-        rc = csv_open(ctx, a->out_dir, "seasons.csv", &c);
+        rc = csv_open(b, a->out_dir, "seasons.csv", &c);
     if (!rc) {
         put_header(c.fp, "season,ref", pairs, n);
         for (int s = 0; s < 4; s++) {
@@ -567,16 +605,20 @@ static int run(dsc_ctx_t *ctx, const evaluate_args_t *a)
     int rc = dsc_cli_read_input(ctx, a->ref, a->ref_var ? a->ref_var : a->var, NULL, &ref);
     for (size_t k = 0; k < a->nsim && !rc; k++)
         rc = evaluate_one(ctx, a, ref, k, pairs);
+    batch_t b = {.ctx = ctx};
     if (!rc)
         rc = dsc_io_mkdirs(ctx, a->out_dir);
     if (!rc)
-        rc = write_taylor(ctx, a->out_dir, pairs, a->nsim);
+        rc = write_taylor(&b, a->out_dir, pairs, a->nsim);
     if (!rc)
-        rc = write_scores(ctx, a->out_dir, pairs, a->nsim);
+        rc = write_scores(&b, a->out_dir, pairs, a->nsim);
     if (!rc)
-        rc = write_histogram(ctx, a, ref, pairs, a->nsim);
+        rc = write_histogram(&b, a, ref, pairs, a->nsim);
     if (!rc)
-        rc = write_cycle_and_seasons(ctx, a, ref, pairs, a->nsim);
+        rc = write_cycle_and_seasons(&b, a, ref, pairs, a->nsim);
+    int brc = batch_finish(&b, rc == DSC_OK);
+    if (!rc)
+        rc = brc;
     for (size_t k = 0; k < a->nsim; k++)
         pair_free(&pairs[k]);
     free(pairs);
