@@ -920,3 +920,45 @@ Test(io_read, synthetic_time_last_dimension_order)
                 cr_assert_float_eq(f->values[k * 6 + i * 2 + j], 100 * j + 10 * i + k, 1e-9);
     dsc_field_destroy(f);
 }
+
+/* netCDF-3 stores unsigned integers in the signed type with _Unsigned = "true": a raw -1
+ * short is 65535. Fill, scale and offset apply to the unsigned number. */
+Test(io_read, unsigned_short_packing)
+{
+    const char *dir = test_tmpdir();
+    char path[4096];
+    snprintf(path, sizeof path, "%s/unsigned.nc", dir);
+    int ncid, dt, vt, va;
+    NC(nc_create(path, NC_CLOBBER, &ncid));
+    NC(nc_def_dim(ncid, "time", 3, &dt));
+    NC(nc_def_var(ncid, "time", NC_DOUBLE, 1, &dt, &vt));
+    NC(put_text(ncid, vt, "units", "days since 2000-01-01"));
+    NC(nc_def_var(ncid, "tas", NC_SHORT, 1, &dt, &va));
+    short fill = -1;
+    double scale = 0.005, offset = 200.0;
+    NC(nc_put_att_short(ncid, va, "_FillValue", NC_SHORT, 1, &fill));
+    NC(nc_put_att_double(ncid, va, "scale_factor", NC_DOUBLE, 1, &scale));
+    NC(nc_put_att_double(ncid, va, "add_offset", NC_DOUBLE, 1, &offset));
+    NC(put_text(ncid, va, "_Unsigned", "true"));
+    NC(put_text(ncid, va, "units", "K"));
+    NC(nc_enddef(ncid));
+    double tv[3] = {0, 1, 2};
+    short raw[3] = {20000, -25536, -1}; /* unsigned: 20000, 40000, 65535 (the fill) */
+    NC(nc_put_var_double(ncid, vt, tv));
+    NC(nc_put_var_short(ncid, va, raw));
+    NC(nc_close(ncid));
+
+    dsc_field_t *f = NULL;
+    cr_assert_eq(dsc_io_read(ctx, path, "tas", NULL, NULL, &f), DSC_OK, "%s",
+                 dsc_ctx_message(ctx));
+    assert_value(f->values[0], 20000 * 0.005 + 200 - 273.15);
+    assert_value(f->values[1], 40000 * 0.005 + 200 - 273.15);
+    assert_value(f->values[2], NAN);
+    dsc_field_destroy(f);
+
+    dsc_io_info_t in;
+    cr_assert_eq(dsc_io_describe(ctx, path, "tas", NULL, &in), DSC_OK);
+    cr_expect_str_eq(in.type, "ushort");
+    cr_expect_float_eq(in.fill, 65535.0, 0);
+    dsc_io_info_clear(&in);
+}

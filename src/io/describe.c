@@ -242,6 +242,11 @@ static void describe_packing(dsc_ctx_t *ctx, const io_layout_t *lay,
                    nc_inq_atttype(lay->ncid, lay->varid, "add_offset", &atype) == NC_NOERR;
     info->scale_factor = pk.scale;
     info->add_offset = pk.offset;
+    if (pk.unsigned_span > 0) { /* stored signed, read unsigned (_Unsigned = "true") */
+        char t[sizeof info->type];
+        snprintf(t, sizeof t, "u%s", info->type);
+        snprintf(info->type, sizeof info->type, "%s", t);
+    }
     int has_att = nc_inq_atttype(lay->ncid, lay->varid, "_FillValue", &atype) == NC_NOERR;
     info->fill = pk.fill;
     if (pk.has_fill)

@@ -48,6 +48,9 @@ typedef struct {
 
 /* How raw values become degrees Celsius (or stay in the file's units). */
 typedef struct {
+    double unsigned_span;          /* _Unsigned = "true" on a signed integer type: 2^bits, added
+                                      to negative raw values (and to the fill, missing and valid
+                                      values in that type); 0 otherwise */
     double scale, offset;          /* unpacked = raw * scale + offset */
     int has_fill;
     double fill;                   /* compared with the raw (packed) value */

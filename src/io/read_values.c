@@ -51,6 +51,28 @@ static int default_fill(nc_type type, double *fill)
     }
 }
 
+/* netCDF-3 has no unsigned types: writers store them in the signed type of the same width
+ * and say _Unsigned = "true" (NetCDF User Guide); a raw -1 in a byte is then 255. */
+static double unsigned_span(int ncid, int varid, nc_type type)
+{
+    char flag[16] = "";
+    if (io_att_text(ncid, varid, "_Unsigned", flag, sizeof flag) != 0 ||
+        (strcmp(flag, "true") != 0 && strcmp(flag, "TRUE") != 0 && strcmp(flag, "True") != 0))
+        return 0;
+    switch (type) {
+    case NC_BYTE: return 256.0;
+    case NC_SHORT: return 65536.0;
+    case NC_INT: return 4294967296.0;
+    default: return 0; /* already unsigned, or not an integer */
+    }
+}
+
+/* A raw value (or an attribute in the variable's type) as the unsigned number it stands for. */
+static double as_unsigned(const io_packing_t *pk, double raw)
+{
+    return pk->unsigned_span > 0 && raw < 0 ? raw + pk->unsigned_span : raw;
+}
+
 static int att_doubles(int ncid, int varid, const char *name, double *v, size_t max,
                        size_t *n, nc_type *type)
 {
@@ -100,6 +122,7 @@ int io_packing_read(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_read_opts_
 
     memset(pk, 0, sizeof *pk);
     nc_inq_vartype(ncid, varid, &type);
+    pk->unsigned_span = unsigned_span(ncid, varid, type);
     pk->scale = 1.0;
     int packed = 0;
     if (att_doubles(ncid, varid, "scale_factor", v, 1, &n, &atype) == 0) {
@@ -118,11 +141,14 @@ int io_packing_read(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_read_opts_
         pk->has_fill = as_var_type(type, v[0], &pk->fill);
     else
         pk->has_fill = default_fill(type, &pk->fill);
+    pk->fill = as_unsigned(pk, pk->fill);
 
     if (att_doubles(ncid, varid, "missing_value", v, 8, &n, &atype) == 0)
         for (size_t i = 0; i < n; i++)
-            if (as_var_type(type, v[i], &pk->missing[pk->nmissing]))
+            if (as_var_type(type, v[i], &pk->missing[pk->nmissing])) {
+                pk->missing[pk->nmissing] = as_unsigned(pk, pk->missing[pk->nmissing]);
                 pk->nmissing++;
+            }
 
     /* A valid range given in the type of scale_factor rather than the packed type is in
      * unpacked units (NetCDF User Guide, "Attribute Conventions"). */
@@ -131,16 +157,24 @@ int io_packing_read(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_read_opts_
         pk->vmin = v[0];
         pk->vmax = v[1];
         pk->valid_unpacked = packed && atype != type;
+        if (!pk->valid_unpacked) {
+            pk->vmin = as_unsigned(pk, pk->vmin);
+            pk->vmax = as_unsigned(pk, pk->vmax);
+        }
     } else {
         if (att_doubles(ncid, varid, "valid_min", v, 1, &n, &atype) == 0) {
             pk->has_min = 1;
             pk->vmin = v[0];
             pk->valid_unpacked = packed && atype != type;
+            if (!pk->valid_unpacked)
+                pk->vmin = as_unsigned(pk, pk->vmin);
         }
         if (att_doubles(ncid, varid, "valid_max", v, 1, &n, &atype) == 0) {
             pk->has_max = 1;
             pk->vmax = v[0];
             pk->valid_unpacked = packed && atype != type;
+            if (!pk->valid_unpacked)
+                pk->vmax = as_unsigned(pk, pk->vmax);
         }
     }
     return read_units(ctx, lay, opts, pk, units, units_size);
@@ -148,6 +182,7 @@ int io_packing_read(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_read_opts_
 
 double io_unpack(const io_packing_t *pk, double raw)
 {
+    raw = as_unsigned(pk, raw);
     if (isnan(raw) || (pk->has_fill && raw == pk->fill))
         return NAN;
     for (size_t i = 0; i < pk->nmissing; i++)
