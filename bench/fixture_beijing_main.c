@@ -29,6 +29,7 @@ int main(int argc, char **argv)
     o.with_0p25 = fine;
     if (fixture_beijing_write(argv[1], &o) != 0)
         return 1;
-    printf("%s: synthetic CCSM4 and GMFD (%s) archive written\n", argv[1], fine ? "0.25 and 1.0 degree" : "1.0 degree");
+    printf("%s: synthetic CCSM4 and GMFD (%s) archive written\n", argv[1],
+           fine ? "0.25 and 1.0 degree" : "1.0 degree");
     return 0;
 }

@@ -853,7 +853,8 @@ Test(bc, correct_cells_matches_cell_by_cell)
         free(h);
         free(s);
     }
-    dsc_bc_cells_t rb = {ref, dates, n, NULL}, hb = {hist, dates, n, NULL}, sb = {sim, dates, n, NULL};
+    dsc_bc_cells_t rb = {ref, dates, n, NULL}, hb = {hist, dates, n, NULL},
+                   sb = {sim, dates, n, NULL};
     double *out1 = alloc_values(n * ncell), *out2 = alloc_values(n * ncell);
     double *col_r = alloc_values(n), *col_h = alloc_values(n), *col_s = alloc_values(n);
     double *col_o = alloc_values(n);

@@ -104,8 +104,8 @@ typedef struct {
 
 /* Applies bc to sim in blocks of block_years calendar years from sim's first year (0: one
  * block), so the methods that read the simulated period's own statistics see one climate. */
-static int apply_blocks(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
-                        const timeline_t *tl, int block_years, double *out)
+static int apply_blocks(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim, const timeline_t *tl,
+                        int block_years, double *out)
 {
     size_t t = 0;
     while (t < tl->n) {
@@ -117,8 +117,7 @@ static int apply_blocks(dsc_ctx_t *ctx, const dsc_bc_t *bc, const double *sim,
             while (t < tl->n && tl->dates[t].year < end_year)
                 t++;
         }
-        int rc = bc_apply_positions(ctx, bc, sim + start, tl->pos + start, t - start,
-                                    out + start);
+        int rc = bc_apply_positions(ctx, bc, sim + start, tl->pos + start, t - start, out + start);
         if (rc != DSC_OK)
             return rc;
     }
@@ -160,8 +159,7 @@ static int check_block(dsc_ctx_t *ctx, const dsc_bc_cells_t *s, size_t ncell, co
 
 /* Positions in the year of one input's dates; what names it in messages. */
 static int timeline_build(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
-                          const dsc_bc_cells_t *s, const char *what, timeline_t *tl,
-                          int **pos)
+                          const dsc_bc_cells_t *s, const char *what, timeline_t *tl, int **pos)
 {
     *pos = bc_positions_alloc(ctx, s->n);
     if (!*pos)
@@ -205,8 +203,7 @@ static int correct_block(dsc_ctx_t *ctx, const job_t *j, size_t c0, size_t nb, c
 
 static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
                          size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
-                         const dsc_bc_cells_t *sim, int block_years, output_t out,
-                         size_t *skipped)
+                         const dsc_bc_cells_t *sim, int block_years, output_t out, size_t *skipped)
 {
     int *pos[3] = {NULL, NULL, NULL};
     job_t j = {cfg, cal, ncell, ref, hist, sim, {0}, {0}, {0}, block_years, out};
@@ -231,7 +228,8 @@ static int correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
         goto done;
 
     /* The first failure in cell order is reported, whatever thread met it first. */
-    size_t fail_cell = ncell, nskipped = 0, stopped = 0, nblocks = (ncell + CELL_BLOCK - 1) / CELL_BLOCK;
+    size_t fail_cell = ncell, nskipped = 0, stopped = 0,
+           nblocks = (ncell + CELL_BLOCK - 1) / CELL_BLOCK;
     int fail_rc = DSC_OK;
     char fail_msg[512] = "";
 #pragma omp parallel reduction(+ : nskipped, stopped)
@@ -277,8 +275,7 @@ done:
 
 int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
                          size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
-                         const dsc_bc_cells_t *sim, int block_years, double *out,
-                         size_t *skipped)
+                         const dsc_bc_cells_t *sim, int block_years, double *out, size_t *skipped)
 {
     output_t o = {out, NULL};
     return correct_cells(ctx, cfg, cal, ncell, ref, hist, sim, block_years, o, skipped);
@@ -286,8 +283,7 @@ int dsc_bc_correct_cells(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calenda
 
 int dsc_bc_correct_cells32(dsc_ctx_t *ctx, const dsc_bc_config_t *cfg, dsc_calendar_t cal,
                            size_t ncell, const dsc_bc_cells_t *ref, const dsc_bc_cells_t *hist,
-                           const dsc_bc_cells_t *sim, int block_years, float *out,
-                           size_t *skipped)
+                           const dsc_bc_cells_t *sim, int block_years, float *out, size_t *skipped)
 {
     output_t o = {NULL, out};
     return correct_cells(ctx, cfg, cal, ncell, ref, hist, sim, block_years, o, skipped);

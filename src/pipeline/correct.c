@@ -44,8 +44,8 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     dsc_bc_cells_t sim = {NULL, m->hdates, m->nh, m->ann};
     size_t skipped = 0;
     if (!rc)
-        rc = dsc_bc_correct_cells32(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0,
-                                    m->ann_bc, &skipped);
+        rc = dsc_bc_correct_cells32(ctx, &p->bc_hist, m->cal, m->ncell, &r, &h, &sim, 0, m->ann_bc,
+                                    &skipped);
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         dsc_scenario_data_t *sc = &m->scen[s];
         dsc_bc_cells_t fut = {NULL, sc->dates, sc->n, sc->ann};
@@ -57,8 +57,7 @@ int dsc_stage_correct(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     if (rc && rc != DSC_ERR_NOMEM) {
         char msg[1024]; /* the message is rewritten from itself: copy it first */
         snprintf(msg, sizeof msg, "%s", dsc_ctx_message(ctx));
-        return dsc_error(ctx, rc, "correct %s %s %s: %s", job->region.name, m->var, m->model,
-                         msg);
+        return dsc_error(ctx, rc, "correct %s %s %s: %s", job->region.name, m->var, m->model, msg);
     }
     if (!rc)
         dsc_log(ctx, DSC_LOG_INFO, "correct",

@@ -124,8 +124,8 @@ static dsc_read_opts_t read_opts(const dsc_input_overrides_t *ov)
 
 /* Checks every file of one input as read_series would read it, without the values. */
 static int check_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                        const char *tmpl, const char *var, const char *model,
-                        const char *scenario, const dsc_input_overrides_t *ov)
+                        const char *tmpl, const char *var, const char *model, const char *scenario,
+                        const dsc_input_overrides_t *ov)
 {
     char **paths = NULL;
     size_t n = 0;
@@ -275,8 +275,7 @@ static int to_target_as(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_field
 
 /* Reads an observation source and pairs it by date with the model's historical days. */
 static int ingest_obs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
-                      dsc_member_t *m, const char *tmpl, const char *var, int set_grid,
-                      float **out)
+                      dsc_member_t *m, const char *tmpl, const char *var, int set_grid, float **out)
 {
     dsc_field_t *obs = NULL;
     double *on_target = NULL;

@@ -357,8 +357,7 @@ static int check_interrupt(run_t *r, const dsc_job_t *job, const char *before)
     int sig = dsc_interrupted();
     if (!sig)
         return DSC_OK;
-    return dsc_error(r->ctx, DSC_ERR_INTERRUPTED,
-                     "region %s: interrupted by %s before %s",
+    return dsc_error(r->ctx, DSC_ERR_INTERRUPTED, "region %s: interrupted by %s before %s",
                      job->region.name, dsc_interrupt_name(sig), before);
 }
 

@@ -53,7 +53,7 @@ int dsc_table_build(dsc_ctx_t *ctx, const dsc_member_t *m, dsc_table_t *tb)
         tb->dates[t] = m->hdates[t];
         tb->scen[t] = -1;
         const float *src[DSC_TABLE_NCOL] = {m->obs, m->gcm,    m->ann, m->ann_bc,
-                                             m->lin, m->ann_sd, m->obs2};
+                                            m->lin, m->ann_sd, m->obs2};
         for (size_t k = 0; k < DSC_TABLE_NCOL; k++)
             tb->col[k][t] = cell_mean(src[k], t, m->ncell);
     }
@@ -64,7 +64,7 @@ int dsc_table_build(dsc_ctx_t *ctx, const dsc_member_t *m, dsc_table_t *tb)
             tb->dates[row] = sc->dates[t];
             tb->scen[row] = (int)s;
             const float *src[DSC_TABLE_NCOL] = {NULL,    sc->gcm,    sc->ann, sc->ann_bc,
-                                                 sc->lin, sc->ann_sd, NULL};
+                                                sc->lin, sc->ann_sd, NULL};
             for (size_t k = 0; k < DSC_TABLE_NCOL; k++)
                 tb->col[k][row] = cell_mean(src[k], t, m->ncell);
         }

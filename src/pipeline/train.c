@@ -71,8 +71,8 @@ static int work_alloc(dsc_ctx_t *ctx, work_t *w, size_t nmax, size_t ntotal, siz
     w->pred = dsc_malloc(ctx, nmax * sizeof(double), "predictions");
     w->sum = dsc_malloc(ctx, ntotal * sizeof(double), "ensemble sum");
     w->sumsq = dsc_malloc(ctx, ntotal * sizeof(double), "ensemble sum of squares");
-    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col ||
-        !w->tcol || !w->pred || !w->sum || !w->sumsq) {
+    if (!w->x || !w->xt || !w->xv || !w->yt || !w->yv || !w->obs_col || !w->gcm_col || !w->tcol ||
+        !w->pred || !w->sum || !w->sumsq) {
         work_free(w);
         return DSC_ERR_NOMEM;
     }
@@ -258,8 +258,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
     {
         dsc_ctx_t *tctx = dsc_ctx_create();
         work_t w;
-        int trc = tctx ? work_alloc(tctx, &w, nmax, ntotal,
-                                    dsc_features_count(1 + MAX_NEIGHBOURS))
+        int trc = tctx ? work_alloc(tctx, &w, nmax, ntotal, dsc_features_count(1 + MAX_NEIGHBOURS))
                        : DSC_ERR_NOMEM;
         dsc_member_t local = *m; /* counters summed below; arrays are shared, cells disjoint */
         local.n_train_rows = local.n_valid_rows = local.n_poor_fits = 0;
@@ -308,8 +307,7 @@ int dsc_stage_train(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *jo
         dsc_ctx_destroy(tctx);
     }
     if (stopped) /* cells were left untrained; a signal after the last cell changes nothing */
-        return dsc_error(ctx, DSC_ERR_INTERRUPTED,
-                         "%s: interrupted by %s after %zu of %zu cells",
+        return dsc_error(ctx, DSC_ERR_INTERRUPTED, "%s: interrupted by %s after %zu of %zu cells",
                          what, dsc_interrupt_name(dsc_interrupted()), done, m->ncell);
     dsc_progress(ctx, what, m->ncell, m->ncell);
     if (fail_rc)
