@@ -21,29 +21,29 @@ void *dsc_calloc(dsc_ctx_t *ctx, size_t count, size_t size, const char *what)
     return p;
 }
 
-double *dsc_nan_array(dsc_ctx_t *ctx, size_t n, const char *what)
+/* n elements of size bytes, refusing a count whose byte size would overflow. */
+static void *alloc_array(dsc_ctx_t *ctx, size_t n, size_t size, const char *what)
 {
-    if (n > SIZE_MAX / sizeof(double)) {
+    if (n > SIZE_MAX / size) {
         dsc_error(ctx, DSC_ERR_NOMEM, "%s: %zu values is too many", what, n);
         return NULL;
     }
-    double *p = dsc_malloc(ctx, n * sizeof *p, what);
-    if (p)
-        for (size_t i = 0; i < n; i++)
-            p[i] = NAN;
+    return dsc_malloc(ctx, n * size, what);
+}
+
+double *dsc_nan_array(dsc_ctx_t *ctx, size_t n, const char *what)
+{
+    double *p = alloc_array(ctx, n, sizeof *p, what);
+    for (size_t i = 0; p && i < n; i++)
+        p[i] = NAN;
     return p;
 }
 
 float *dsc_nan_floats(dsc_ctx_t *ctx, size_t n, const char *what)
 {
-    if (n > SIZE_MAX / sizeof(float)) {
-        dsc_error(ctx, DSC_ERR_NOMEM, "%s: %zu values is too many", what, n);
-        return NULL;
-    }
-    float *p = dsc_malloc(ctx, n * sizeof *p, what);
-    if (p)
-        for (size_t i = 0; i < n; i++)
-            p[i] = NAN;
+    float *p = alloc_array(ctx, n, sizeof *p, what);
+    for (size_t i = 0; p && i < n; i++)
+        p[i] = NAN;
     return p;
 }
 
