@@ -392,6 +392,25 @@ Test(beijing, change_maps_agree_with_mean_maps_and_geotiff, .timeout = 900)
     map_free(&late);
     map_free(&base);
     map_free(&chg);
+
+    /* CF time of the change map: 2090-2099 in CCSM4's noleap calendar (3650 days), the
+     * base period named in cell_methods. */
+    int nc, vid, tid;
+    char text[128] = "";
+    double tb[2] = {0, 0};
+    cr_assert_eq(nc_open(at("out/maps/beijing_tasmin_rcp45_change_ann_bc.nc"), NC_NOWRITE, &nc),
+                 NC_NOERR);
+    cr_assert_eq(nc_inq_varid(nc, "tasmin", &vid), NC_NOERR);
+    cr_assert_eq(nc_get_att_text(nc, vid, "cell_methods", text), NC_NOERR);
+    cr_expect_str_eq(text, "time: mean (comment: minus the mean over 1990-1999)");
+    cr_assert_eq(nc_inq_varid(nc, "time_bnds", &tid), NC_NOERR);
+    cr_assert_eq(nc_get_var_double(nc, tid, tb), NC_NOERR);
+    cr_expect_eq(tb[1] - tb[0], 3650.0);
+    memset(text, 0, sizeof text);
+    cr_assert_eq(nc_inq_varid(nc, "time", &tid), NC_NOERR);
+    cr_assert_eq(nc_get_att_text(nc, tid, "units", text), NC_NOERR);
+    cr_expect_str_eq(text, "days since 2090-01-01 00:00:00");
+    nc_close(nc);
 }
 
 /* The raw model's historical difference map shows the fixture's bias; after downscaling

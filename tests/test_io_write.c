@@ -421,8 +421,9 @@ Test(map, netcdf_round_trip)
     map_values(v);
     dsc_nc_meta_t meta = {"change map", NULL, "downscale run", NULL};
     const char *path = in_dir("map.nc");
-    cr_assert_eq(dsc_io_write_map_nc(ctx, path, &g, v, "dtasmax", "change of tasmax", "K",
-                                     "2041-2070", &meta),
+    dsc_map_period_t per = {DSC_CAL_NOLEAP, 2041, 2070, 1971, 2000};
+    cr_assert_eq(dsc_io_write_map_nc(ctx, path, &g, v, "dtasmax", "change of tasmax", "K", &per,
+                                     &meta),
                  DSC_OK, "%s", dsc_ctx_message(ctx));
     cr_assert_eq(count_temp_files(), 0);
 
@@ -445,8 +446,23 @@ Test(map, netcdf_round_trip)
         cr_assert_eq(f[i], i == 5 ? 1e20f : 1.5f * i, "cell %d = %g", i, f[i]);
     assert_att_text(ncid, var, "units", "K");
     assert_att_text(ncid, var, "long_name", "change of tasmax");
-    assert_att_text(ncid, var, "cell_methods", "time: mean");
+    /* CF: a scalar time in the middle of 2041-2070 (30 noleap years = 10950 days) with
+     * bounds spanning it; the change is said in the cell_methods comment. */
+    assert_att_text(ncid, var, "cell_methods", "time: mean (comment: minus the mean over "
+                                               "1971-2000)");
+    assert_att_text(ncid, var, "coordinates", "time");
     assert_att_text(ncid, var, "period", "2041-2070");
+    assert_att_text(ncid, var, "base_period", "1971-2000");
+    int vt = var_id(ncid, "time");
+    assert_att_text(ncid, vt, "units", "days since 2041-01-01 00:00:00");
+    assert_att_text(ncid, vt, "calendar", "noleap");
+    assert_att_text(ncid, vt, "bounds", "time_bnds");
+    double tmid, tb[2];
+    NC_OK(nc_get_var_double(ncid, vt, &tmid));
+    NC_OK(nc_get_var_double(ncid, var_id(ncid, "time_bnds"), tb));
+    cr_assert_eq(tb[0], 0.0);
+    cr_assert_eq(tb[1], 10950.0);
+    cr_assert_eq(tmid, 5475.0);
     assert_att_text(ncid, NC_GLOBAL, "title", "change map");
     assert_att_text(ncid, NC_GLOBAL, "history", "downscale run");
     NC_OK(nc_close(ncid));
@@ -454,6 +470,9 @@ Test(map, netcdf_round_trip)
     dsc_grid_t points = g;
     points.kind = DSC_GRID_POINTS;
     cr_assert_eq(dsc_io_write_map_nc(ctx, path, &points, v, "x", NULL, NULL, NULL, NULL),
+                 DSC_ERR_USAGE);
+    dsc_map_period_t backwards = {DSC_CAL_STANDARD, 2070, 2041, 0, 0};
+    cr_assert_eq(dsc_io_write_map_nc(ctx, path, &g, v, "x", NULL, NULL, &backwards, NULL),
                  DSC_ERR_USAGE);
 }
 

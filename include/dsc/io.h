@@ -233,11 +233,23 @@ int dsc_io_write_series_nc(dsc_ctx_t *ctx, const char *path, dsc_calendar_t cal,
                            double lon, const dsc_nc_var_t *vars, size_t nvars,
                            const dsc_nc_meta_t *meta);
 
+/* The time a map stands for: the mean over calendar years y0..y1 in cal, or, with
+ * base_y0 > 0, that mean minus the mean over base_y0..base_y1 (a change map). */
+typedef struct {
+    dsc_calendar_t cal;
+    int y0, y1;
+    int base_y0, base_y1;
+} dsc_map_period_t;
+
 /* Writes one 2-D map (values nlat x nlon row-major, NaN missing) on a rectilinear grid as a
- * CF NetCDF file with lat/lon coordinates and a cell_methods note of the period. Atomic. */
+ * CF NetCDF file with lat/lon coordinates. With a period (may be NULL), the CF way: a
+ * scalar time coordinate at the middle of the period, with time_bnds spanning it in cal,
+ * and cell_methods "time: mean" (a change map says in its comment what was subtracted);
+ * also a plain `period` attribute ("2090-2099", and `base_period`) for people. Atomic. */
 int dsc_io_write_map_nc(dsc_ctx_t *ctx, const char *path, const dsc_grid_t *grid,
                         const double *values, const char *name, const char *long_name,
-                        const char *units, const char *period, const dsc_nc_meta_t *meta);
+                        const char *units, const dsc_map_period_t *period,
+                        const dsc_nc_meta_t *meta);
 
 /* Writes a whole field as CF NetCDF: the variable field->name in field->units (float, with
  * _FillValue where a value is NaN), time in "days since <first year>-01-01" with the

@@ -243,7 +243,7 @@ static int write_histogram(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
 
 static int write_map(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_member_t *m,
                      const char *stem, const char *scenario, const char *what,
-                     const char *long_name, const char *period, const double *values,
+                     const char *long_name, const dsc_map_period_t *period, const double *values,
                      const char *argv_line, dsc_outputs_t *out)
 {
     char dir[DSC_PATH_MAX + 16], path[2 * DSC_PATH_MAX];
@@ -277,19 +277,23 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
     const char *names[] = {"obs", "gcm", "ann", "ann_bc", "linear"};
     char period[64], ln[256], what[64];
     snprintf(period, sizeof period, "%d-%d", job->base.y0, job->base.y1);
+    dsc_map_period_t base_per = {m->cal, job->base.y0, job->base.y1, 0, 0};
+    dsc_map_period_t late_per = {m->cal, job->late.y0, job->late.y1, 0, 0};
+    dsc_map_period_t change_per = {m->cal, job->late.y0, job->late.y1, job->base.y0,
+                                   job->base.y1};
     for (size_t k = 0; k < 5 && !rc; k++) {
         dsc_eval_period_mean(m->hdates, m->nh, hist[k], nc, job->base, base + k * nc);
         snprintf(what, sizeof what, "mean_%s", names[k]);
         snprintf(ln, sizeof ln, "%s %s mean %s", names[k], m->var, period);
-        rc = write_map(ctx, p, m, stem, "historical", what, ln, period, base + k * nc, argv_line,
-                       out);
+        rc = write_map(ctx, p, m, stem, "historical", what, ln, &base_per, base + k * nc,
+                       argv_line, out);
         if (k == 0 || rc)
             continue;
         for (size_t c = 0; c < nc; c++)
             diff[c] = base[k * nc + c] - base[c];
         snprintf(what, sizeof what, "bias_%s", names[k]);
         snprintf(ln, sizeof ln, "%s minus observed %s mean %s", names[k], m->var, period);
-        rc = write_map(ctx, p, m, stem, "historical", what, ln, period, diff, argv_line, out);
+        rc = write_map(ctx, p, m, stem, "historical", what, ln, &base_per, diff, argv_line, out);
     }
     for (size_t s = 0; s < m->nscen && !rc; s++) {
         const dsc_scenario_data_t *sc = &m->scen[s];
@@ -299,14 +303,15 @@ static int write_maps(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *
             snprintf(period, sizeof period, "%d-%d", job->late.y0, job->late.y1);
             snprintf(what, sizeof what, "mean_%s", names[k]);
             snprintf(ln, sizeof ln, "%s %s %s mean %s", names[k], sc->name, m->var, period);
-            rc = write_map(ctx, p, m, stem, sc->name, what, ln, period, late, argv_line, out);
+            rc = write_map(ctx, p, m, stem, sc->name, what, ln, &late_per, late, argv_line, out);
             for (size_t c = 0; c < nc; c++)
                 diff[c] = late[c] - base[k * nc + c];
             snprintf(what, sizeof what, "change_%s", names[k]);
             snprintf(ln, sizeof ln, "%s %s %s change %d-%d minus %d-%d", names[k], sc->name, m->var,
                      job->late.y0, job->late.y1, job->base.y0, job->base.y1);
             if (!rc)
-                rc = write_map(ctx, p, m, stem, sc->name, what, ln, period, diff, argv_line, out);
+                rc = write_map(ctx, p, m, stem, sc->name, what, ln, &change_per, diff, argv_line,
+                               out);
         }
     }
     free(base);
