@@ -119,6 +119,14 @@ Test(incremental, second_run_does_no_work, .timeout = 600)
     free(e);
 }
 
+/* How many files of the cache end in suffix (".member", ".trained"). */
+static int cache_count(const char *dir, const char *suffix)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "exit $(ls %s/out/.cache | grep -c '\\%s$')", dir, suffix);
+    return test_system(cmd);
+}
+
 Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
 {
     char dir[512];
@@ -152,7 +160,13 @@ Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
     cr_expect(strstr(e, "vancouver tasmax CanESM2: only the bias correction changed"), "%s",
               e);
     cr_expect_null(strstr(e, "info train:"), "%s", e);
+    /* Each change superseded Vancouver's cached result: the cache keeps one result per
+     * region, variable and model (and one trained result for each), not one per night. */
+    cr_expect(strstr(e, "removed 1 cached result(s)") || strstr(e, "removed 2 cached result(s)"),
+              "%s", e);
     free(e);
+    cr_expect_eq(cache_count(dir, ".member"), 2);
+    cr_expect_eq(cache_count(dir, ".trained"), 2);
 }
 
 /* Every output listed in the manifest is whole: CSVs parse to the end with full rows,

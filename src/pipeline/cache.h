@@ -36,6 +36,13 @@ int dsc_member_describe(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
  * exactly the one computed. */
 void dsc_member_round(dsc_member_t *m);
 
+/* After a successful run: removes the cached results of the run's regions (regions,
+ * nregions names) whose keys are not in keep (the keys the run used), and trained results
+ * whose member is gone, so that the cache holds what each region's latest run used. Other
+ * regions' results are left alone. Logs what it freed; never fails the run. */
+int dsc_cache_prune(dsc_ctx_t *ctx, const char *out_dir, const char *const *keep, size_t nkeep,
+                    const char *const *regions, size_t nregions);
+
 /* The key of what the train stage's result depends on: the description without its bias
  * correction lines. A change of bias correction alone then reruns only the correct stage. */
 void dsc_member_train_key(const char *text, char key[65]);

@@ -102,7 +102,31 @@ typedef struct {
     size_t reused;       /* members taken from the cache */
     size_t regions_kept; /* regions whose outputs were already up to date */
     int split_cells;     /* MPI: the processes share the cells of each member */
+    char **used;         /* keys of the members this run used, for pruning the cache */
+    size_t nused, capused;
 } run_t;
+
+/* A successful run keeps in the cache only what its regions used (see dsc_cache_prune). */
+static void prune_cache(run_t *r)
+{
+    const char **regions = malloc((r->p->njob ? r->p->njob : 1) * sizeof *regions);
+    if (!regions)
+        return; /* pruning is housekeeping: without memory for it, the cache stays */
+    for (size_t j = 0; j < r->p->njob; j++)
+        regions[j] = r->p->jobs[j].region.name;
+    dsc_cache_prune(r->ctx, r->p->out_dir, (const char *const *)r->used, r->nused, regions,
+                    r->p->njob);
+    free(regions);
+}
+
+static void run_clear(run_t *r)
+{
+    for (size_t i = 0; i < r->nused; i++)
+        free(r->used[i]);
+    free(r->used);
+    dsc_checksums_clear(&r->cs);
+    dsc_outputs_clear(&r->outputs);
+}
 
 static int process_member(run_t *r, const dsc_job_t *job, size_t v, size_t m, dsc_member_t **out)
 {
@@ -170,6 +194,26 @@ static void region_keys_free(region_keys_t *k, size_t n)
     free(k->texts);
     free(k->keys);
     free(k->train_keys);
+}
+
+/* Remembers the keys of a region's members as used by this run. */
+static int note_used(run_t *r, const dsc_job_t *job, const region_keys_t *k)
+{
+    size_t n = job->nvar * job->nmodel;
+    if (r->nused + n > r->capused) {
+        size_t cap = 2 * (r->nused + n);
+        char **grown = realloc(r->used, cap * sizeof *grown);
+        if (!grown)
+            return dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
+        r->used = grown;
+        r->capused = cap;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!(r->used[r->nused] = dsc_strdup(r->ctx, k->keys[i])))
+            return DSC_ERR_NOMEM;
+        r->nused++;
+    }
+    return DSC_OK;
 }
 
 static int region_keys(run_t *r, const dsc_job_t *job, region_keys_t *k)
@@ -462,6 +506,8 @@ static int run_job(run_t *r, const dsc_job_t *job)
     size_t nv = job->nvar, nm = job->nmodel;
     region_keys_t k = {0};
     int rc = region_keys(r, job, &k);
+    if (!rc)
+        rc = note_used(r, job, &k);
     dsc_outputs_t kept = {0};
     int up = !rc && region_up_to_date(r, job, &k, &kept);
     if (!rc && r->p->dry_run) {
@@ -531,7 +577,7 @@ static int run_job(run_t *r, const dsc_job_t *job)
  * what a run would do for each region and model, and why. */
 static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
-    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
+    run_t r = {.ctx = ctx, .p = p, .argv_line = argv_line};
     dsc_outputs_t inputs = {0};
     int rc = dsc_manifest_inputs(ctx, p, &inputs);
     dsc_outputs_clear(&inputs);
@@ -539,7 +585,7 @@ static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_lin
         rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
     for (size_t j = 0; j < p->njob && !rc; j++)
         rc = run_job(&r, &p->jobs[j]);
-    dsc_checksums_clear(&r.cs);
+    run_clear(&r);
     return rc;
 }
 
@@ -547,15 +593,14 @@ static int dry_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_lin
  * no lock, log file or manifest. */
 static int run_helper_process(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_line)
 {
-    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
+    run_t r = {.ctx = ctx, .p = p, .argv_line = argv_line};
     int rc = dsc_par_agree(DSC_OK); /* the first process has locked and cleaned the folder */
     if (rc)
         return dsc_error(ctx, rc, "%s: the first process could not start the run", p->out_dir);
     rc = dsc_checksums_load(ctx, p->out_dir, &r.cs);
     for (size_t j = 0; j < p->njob && !rc; j++)
         rc = run_job(&r, &p->jobs[j]);
-    dsc_outputs_clear(&r.outputs);
-    dsc_checksums_clear(&r.cs);
+    run_clear(&r);
     return rc;
 }
 
@@ -682,10 +727,11 @@ int dsc_pipeline_run(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const char *argv_l
         openblas_set_num_threads(1);
     dsc_log(ctx, DSC_LOG_INFO, "run", "%d thread(s) over grid cells", omp_get_max_threads());
 
-    run_t r = {ctx, p, argv_line, {0}, {0}, {0}, 0, 0, 0, 0};
+    run_t r = {.ctx = ctx, .p = p, .argv_line = argv_line};
     rc = run_jobs(&r);
+    if (!rc)
+        prune_cache(&r);
     rc = finish_session(&r, &ss, rc);
-    dsc_checksums_clear(&r.cs);
-    dsc_outputs_clear(&r.outputs);
+    run_clear(&r);
     return rc;
 }
