@@ -69,7 +69,9 @@ Test(config, every_problem_reported_with_its_line)
                           "kind = multiplicative\n"
                           "[output]\n"
                           "hist_bin_width = 1\n"
-                          "hist_bin_width = 2\n");
+                          "hist_bin_width = 2\n"
+                          "[regrid]\n"
+                          "method = cubic\n");
     messages[0] = '\0';
     dsc_ctx_t *ctx = dsc_ctx_create();
     dsc_ctx_set_log(ctx, keep_log, NULL, DSC_LOG_INFO);
@@ -84,6 +86,7 @@ Test(config, every_problem_reported_with_its_line)
     cr_assert(strstr(messages, "bad.ini:13: kind 'multiplicative'"), "%s", messages);
     cr_assert(strstr(messages, "bad.ini:16: 'hist_bin_width' in [output] is given again "
                                "(first at line 15)"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:18: regrid method 'cubic' is unknown"), "%s", messages);
     cr_assert(strstr(dsc_ctx_message(ctx), "problems, listed above"), "%s",
               dsc_ctx_message(ctx));
     dsc_ctx_destroy(ctx);

@@ -39,7 +39,8 @@ static void usage(FILE *fp)
           "--data-root, $DOWNSCALE_DATA, ../shared/data.\n"
           "\n"
           "exit status: 0 success, 2 bad input or configuration, 3 output folder locked by\n"
-          "another run, 1 internal failure.\n",
+          "another run, 4 interrupted by SIGTERM or SIGINT (rerun to continue), 1 internal\n"
+          "failure.\n",
           fp);
 }
 

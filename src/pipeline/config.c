@@ -5,6 +5,7 @@
  */
 #include "dsc/ini.h"
 #include "dsc/pipeline.h"
+#include "dsc/regrid.h"
 #include "dsc/time.h"
 
 #include <ctype.h>
@@ -550,8 +551,16 @@ static void load_globals(problems_t *pr, dsc_ini_t *ini, dsc_pipeline_t *p)
         (parse_double(e->value, &p->ridge) || p->ridge < 0))
         problem(pr, "%s:%d: ridge '%s' is not a number >= 0", ini->path, e->line, e->value);
     snprintf(p->regrid_method, sizeof p->regrid_method, "bilinear");
-    if ((e = dsc_ini_find(ini, "regrid", "method")))
+    if ((e = dsc_ini_find(ini, "regrid", "method"))) {
         snprintf(p->regrid_method, sizeof p->regrid_method, "%s", e->value);
+        int known = 0;
+        for (const char *const *m = dsc_regrid_methods(); *m; m++)
+            known |= strcmp(*m, e->value) == 0;
+        if (!known)
+            problem(pr, "%s:%d: regrid method '%s' is unknown (bilinear, nearest, conservative, "
+                        "idw)",
+                    ini->path, e->line, e->value);
+    }
     p->report = 1;
     if ((e = dsc_ini_find(ini, "output", "report")) && parse_bool(e->value, &p->report))
         problem(pr, "%s:%d: report '%s' is not yes or no", ini->path, e->line, e->value);

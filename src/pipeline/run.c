@@ -678,8 +678,8 @@ static int finish_session(run_t *r, session_t *ss, int rc)
     if (rc) {
         /* A signal stops a run between cells; say that nothing finished is lost. */
         snprintf(failure, sizeof failure, "%s%s", dsc_ctx_message(ctx),
-                 rc == DSC_ERR_INTERRUPTED ? "; what was finished is cached and the next run "
-                                             "continues from there"
+                 rc == DSC_ERR_INTERRUPTED ? "; the models and variables finished before it are "
+                                             "cached and the next run continues from there"
                                            : "");
         /* Into the run log only: the program prints the error itself, on one line. */
         dsc_log_fn next = ss->log.next;
