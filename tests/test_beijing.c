@@ -555,6 +555,18 @@ Test(beijing, gap_between_model_files_refused_naming_both, .timeout = 600)
     cr_expect(strstr(err, "gap"), "%s", err);
 }
 
+/* A gap in the second variable's files is found before the first variable is trained:
+ * every input is checked (metadata only) before any long work. */
+Test(beijing, every_input_checked_before_training, .timeout = 600)
+{
+    char err[8192];
+    const char *dir = broken_copy("tasmin_day_CCSM4_rcp45_r1i1p1_20410101");
+    cr_assert_eq(run_on_copy(dir, err, sizeof err), 2, "%s", err);
+    cr_expect(strstr(err, "tasmin_day_CCSM4_rcp45_r1i1p1_20060101-20401231.nc and"), "%s", err);
+    cr_expect(strstr(err, "gap"), "%s", err);
+    cr_expect_null(strstr(err, "info train:"), "training ran before the gap was found: %s", err);
+}
+
 Test(beijing, overlap_between_model_files_refused_naming_both, .timeout = 600)
 {
     char err[8192];

@@ -80,6 +80,11 @@ int dsc_io_read_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const c
                      const dsc_region_t *region, const dsc_read_opts_t *opts,
                      dsc_field_t **out);
 
+/* Everything dsc_io_read_many checks (each file as dsc_io_check, and that they join with
+ * no gap or overlap) without reading the values: for checking inputs before long work. */
+int dsc_io_check_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const char *var,
+                      const dsc_region_t *region, const dsc_read_opts_t *opts);
+
 /* Refuses a field with a series that holds no value at all: on a point layout (a city, a
  * station) any point whose every step is NaN; on a grid only a field whose every cell is NaN
  * at every step (an all-missing cell, such as ocean, is normal data). DSC_ERR_RANGE with

@@ -7,6 +7,7 @@
  * monthly series in a real calendar has no fixed length in days.
  */
 #include "dsc/io.h"
+#include "read_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -115,6 +116,45 @@ static int check_sequence(dsc_ctx_t *ctx, dsc_field_t **fields, const file_order
     return DSC_OK;
 }
 
+/* Reads the n files (values only when with_values) and checks that they join. fields and
+ * order have n entries; *total receives the joined length. */
+static int read_in_order(dsc_ctx_t *ctx, const char *const *paths, size_t n, const char *var,
+                         const dsc_region_t *region, const dsc_read_opts_t *opts,
+                         int with_values, dsc_field_t **fields, file_order *order, size_t *total)
+{
+    int rc;
+    *total = 0;
+    for (size_t i = 0; i < n; i++) {
+        rc = with_values ? dsc_io_read(ctx, paths[i], var, region, opts, &fields[i])
+                         : io_read_header(ctx, paths[i], var, region, opts, &fields[i]);
+        if (rc)
+            return rc;
+        order[i].first = fields[i]->dates[0];
+        order[i].index = i;
+        *total += fields[i]->ntime;
+    }
+    qsort(order, n, sizeof *order, cmp_order);
+    return check_sequence(ctx, fields, order, n);
+}
+
+int dsc_io_check_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const char *var,
+                      const dsc_region_t *region, const dsc_read_opts_t *opts)
+{
+    if (n == 0)
+        return dsc_error(ctx, DSC_ERR_USAGE, "%s: no input files given", var ? var : "read");
+    dsc_field_t **fields = dsc_calloc(ctx, n, sizeof *fields, "field list");
+    file_order *order = dsc_calloc(ctx, n, sizeof *order, "file order");
+    size_t total;
+    int rc = fields && order ? read_in_order(ctx, paths, n, var, region, opts, 0, fields, order,
+                                             &total)
+                             : DSC_ERR_NOMEM;
+    for (size_t i = 0; fields && i < n; i++)
+        dsc_field_destroy(fields[i]);
+    free(fields);
+    free(order);
+    return rc;
+}
+
 int dsc_io_read_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const char *var,
                      const dsc_region_t *region, const dsc_read_opts_t *opts,
                      dsc_field_t **out)
@@ -133,15 +173,7 @@ int dsc_io_read_many(dsc_ctx_t *ctx, const char *const *paths, size_t n, const c
         goto done;
     }
     size_t total = 0;
-    for (size_t i = 0; i < n; i++) {
-        if ((rc = dsc_io_read(ctx, paths[i], var, region, opts, &fields[i])))
-            goto done;
-        order[i].first = fields[i]->dates[0];
-        order[i].index = i;
-        total += fields[i]->ntime;
-    }
-    qsort(order, n, sizeof *order, cmp_order);
-    if ((rc = check_sequence(ctx, fields, order, n)))
+    if ((rc = read_in_order(ctx, paths, n, var, region, opts, 1, fields, order, &total)))
         goto done;
 
     const dsc_field_t *f0 = fields[order[0].index];

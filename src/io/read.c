@@ -48,9 +48,10 @@ int io_nc_open(dsc_ctx_t *ctx, const char *path, int *ncid)
                      nc_strerror(status));
 }
 
-/* dsc_io_read, or with out NULL dsc_io_check: every step but reading the values. */
+/* dsc_io_read; with out NULL dsc_io_check, every step but reading the values; with
+ * with_values 0, io_read_header, the field without its values. */
 static int read_var(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
-                    const dsc_read_opts_t *opts, dsc_field_t **out)
+                    const dsc_read_opts_t *opts, int with_values, dsc_field_t **out)
 {
     int ncid = -1, rc;
     io_layout_t lay;
@@ -78,15 +79,22 @@ static int read_var(dsc_ctx_t *ctx, const char *path, const char *var, const dsc
         (rc = io_region_select(ctx, &lay, region, &grid, &a, &b)) || !out)
         goto done;
 
-    f = dsc_field_create(ctx, var, cal, ntime, &grid);
+    f = dsc_field_create(ctx, var, cal, with_values ? ntime : 0, &grid);
     if (!f) {
         rc = dsc_ctx_status(ctx);
         rc = rc ? rc : DSC_ERR_INTERNAL;
         goto done;
     }
-    memcpy(f->dates, dates, ntime * sizeof *dates);
-    if ((rc = io_read_values(ctx, &lay, &pk, ntime, &a, &b, f->values)))
-        goto done;
+    if (with_values) {
+        memcpy(f->dates, dates, ntime * sizeof *dates);
+        if ((rc = io_read_values(ctx, &lay, &pk, ntime, &a, &b, f->values)))
+            goto done;
+    } else {
+        free(f->dates);
+        f->dates = dates;
+        f->ntime = ntime;
+        dates = NULL;
+    }
     snprintf(f->units, sizeof f->units, "%s", units);
     snprintf(f->source, sizeof f->source, "%s", path);
     *out = f;
@@ -107,11 +115,17 @@ int dsc_io_read(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_reg
 {
     if (!out)
         return dsc_error(ctx, DSC_ERR_USAGE, "dsc_io_read: out is required");
-    return read_var(ctx, path, var, region, opts, out);
+    return read_var(ctx, path, var, region, opts, 1, out);
+}
+
+int io_read_header(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                   const dsc_read_opts_t *opts, dsc_field_t **out)
+{
+    return read_var(ctx, path, var, region, opts, 0, out);
 }
 
 int dsc_io_check(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
                  const dsc_read_opts_t *opts)
 {
-    return read_var(ctx, path, var, region, opts, NULL);
+    return read_var(ctx, path, var, region, opts, 1, NULL);
 }

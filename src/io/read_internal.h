@@ -104,6 +104,11 @@ int io_packing_read(dsc_ctx_t *ctx, const io_layout_t *lay, const dsc_read_opts_
 /* One raw value to the output value (NaN when missing). */
 double io_unpack(const io_packing_t *pk, double raw);
 
+/* As dsc_io_read without reading the values: the field has its grid, dates, calendar and
+ * source, and values must not be used (for checking how files join). */
+int io_read_header(dsc_ctx_t *ctx, const char *path, const char *var, const dsc_region_t *region,
+                   const dsc_read_opts_t *opts, dsc_field_t **out);
+
 /* Reads the selected hyperslabs into values (ntime x (a->n * b->n), time-major). */
 int io_read_values(dsc_ctx_t *ctx, const io_layout_t *lay, const io_packing_t *pk,
                    size_t ntime, const io_axis_t *a, const io_axis_t *b, double *values);

@@ -132,8 +132,8 @@ static int check_series(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t
     int rc = dsc_input_paths(ctx, p, tmpl, var, model, scenario, &paths, &n);
     dsc_region_t region = read_region(job, 1);
     dsc_read_opts_t opts = read_opts(ov);
-    for (size_t i = 0; i < n && !rc; i++)
-        rc = dsc_io_check(ctx, paths[i], var, &region, &opts);
+    if (!rc)
+        rc = dsc_io_check_many(ctx, (const char *const *)paths, n, var, &region, &opts);
     dsc_io_paths_free(paths, n);
     return rc;
 }

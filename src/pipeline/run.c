@@ -529,6 +529,14 @@ static int run_job(run_t *r, const dsc_job_t *job)
         return rc;
     }
 
+    /* Every input of what will be computed is checked (metadata only) before any training:
+     * a missing year of tasmin must not surface after an hour of tasmax. */
+    for (size_t i = 0; i < nv * nm && !rc; i++) {
+        char path[DSC_PATH_MAX + 128];
+        snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k.keys[i]);
+        if (r->p->force || access(path, R_OK) != 0)
+            rc = dsc_stage_check_inputs(r->ctx, r->p, job, i / nm, i % nm);
+    }
     dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
     if (!rc && !mem)
         rc = dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
