@@ -153,7 +153,14 @@ Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
     cr_expect(strstr(e, "region frankfurt: inputs and settings unchanged"), "%s", e);
     cr_expect_null(strstr(e, "frankfurt tasmax GFDL-ESM2M: computing"), "%s", e);
     free(e);
-    /* A change of bias correction alone reruns only the correct stage. */
+    /* A change of bias correction alone reruns only the correct stage (and a dry run
+     * says so). */
+    cr_assert_eq(run(dir, "--set vancouver.train=1962-1990 --set "
+                          "bias_correction.historical=dqm --dry-run"), 0);
+    e = err_text(dir);
+    cr_expect(strstr(e, "vancouver tasmax CanESM2: only the bias correction changed: correct"),
+              "%s", e);
+    free(e);
     cr_assert_eq(run(dir, "--set vancouver.train=1962-1990 --set "
                           "bias_correction.historical=dqm"), 0);
     e = err_text(dir);

@@ -291,6 +291,14 @@ static int dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k
                         job->region.name, job->variables[v], job->models[m]);
                 continue;
             }
+            snprintf(path, sizeof path, "%s/.cache/%s.trained", r->p->out_dir, k->train_keys[i]);
+            if (!r->p->force && !r->split_cells && access(path, R_OK) == 0) {
+                dsc_log(r->ctx, DSC_LOG_INFO, "plan",
+                        "%s %s %s: only the bias correction changed: correct the cached "
+                        "predictions again, then write",
+                        job->region.name, job->variables[v], job->models[m]);
+                continue;
+            }
             char *old = dsc_cache_last_text(r->p->out_dir, job->region.name, job->variables[v],
                                             job->models[m]);
             if (r->p->force)
