@@ -567,6 +567,31 @@ Test(beijing, every_input_checked_before_training, .timeout = 600)
     cr_expect_null(strstr(err, "info train:"), "training ran before the gap was found: %s", err);
 }
 
+/* Xi'an's box reaches past the fixture's observed cells: those cells are named in a warning,
+ * and the yearly coverage counts only cells with observations, so the fully observed
+ * training years are not reported as sparse. */
+Test(beijing, coverage_counts_only_observed_cells, .timeout = 600)
+{
+    char err[8192], args[2048], path[1200];
+    const char *dir = broken_copy("no-such-file");
+    snprintf(args, sizeof args, "run pipelines/beijing.ini --data-root %s --out %s/out "
+             FAST_SETTINGS " --set pipeline.regions=xian", dir, dir);
+    cr_assert_eq(test_run_capture(args, err, sizeof err), 0, "%s", err);
+    cr_expect(strstr(err, "cells have no observation at all"), "%s", err);
+    cr_expect_null(strstr(err, "below 90% coverage"), "%s", err);
+    snprintf(path, sizeof path, "%s/out/observations/xian_tasmax_years.csv", dir);
+    test_csv_t *csv = test_csv_read(path);
+    cr_assert_not_null(csv);
+    size_t used = 0;
+    for (size_t r = 0; r < csv->nrows; r++) {
+        cr_expect_float_eq(test_csv_num(csv, r, test_csv_col(csv, "coverage")), 1.0, 1e-9);
+        used += test_csv_num(csv, r, test_csv_col(csv, "used_for_training")) == 1;
+    }
+    cr_expect_eq(used, 30, "1961-1990 train");
+    test_csv_free(csv);
+    test_remove_tree(dir);
+}
+
 Test(beijing, overlap_between_model_files_refused_naming_both, .timeout = 600)
 {
     char err[8192];

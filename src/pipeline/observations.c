@@ -50,7 +50,7 @@ static int close_csv(dsc_ctx_t *ctx, FILE *fp, char *tmp, const char *path, dsc_
     return rc ? rc : dsc_outputs_add(ctx, out, path);
 }
 
-/* Per year: days in the calendar, days with a value (cell-days / cells), coverage, mean of
+/* Per year: days in the calendar, days with a value (cell-days / cells with any observation), coverage, mean of
  * the observed days, and whether the year trains the models. Years with low coverage are
  * logged, since they are left out of training. */
 static int write_years(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
@@ -64,14 +64,29 @@ static int write_years(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t 
     if (rc)
         return rc;
     fprintf(fp, "year,days,valid_days,coverage,mean,used_for_training\n");
-    size_t nc = dsc_field_ncells(f), t = 0, sparse = 0;
+    /* Coverage counts the cells that have observations at all: a box reaching over the sea
+     * or past the data's edge has cells that never do, and training skips them anyway. */
+    size_t ncell = dsc_field_ncells(f), nc = 0, t = 0, sparse = 0;
+    for (size_t c = 0; c < ncell; c++) {
+        size_t i = 0;
+        while (i < f->ntime && !isfinite(f->values[i * ncell + c]))
+            i++;
+        nc += i < f->ntime;
+    }
+    if (nc < ncell)
+        dsc_log(ctx, DSC_LOG_WARN, "observations",
+                "%s %s: %zu of %zu cells have no observation at all (sea, or outside the "
+                "observed data); their downscaled values are missing",
+                job->region.name, m->var, ncell - nc, ncell);
+    if (nc == 0)
+        nc = 1; /* nothing observed: every year shows coverage 0 */
     char sparse_list[512] = "";
     while (t < f->ntime) {
         int y = f->dates[t].year;
         double s = 0, valid = 0;
         for (; t < f->ntime && f->dates[t].year == y; t++)
-            for (size_t c = 0; c < nc; c++) {
-                double v = f->values[t * nc + c];
+            for (size_t c = 0; c < ncell; c++) {
+                double v = f->values[t * ncell + c];
                 if (isfinite(v)) {
                     s += v;
                     valid++;
