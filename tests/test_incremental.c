@@ -127,6 +127,26 @@ static int cache_count(const char *dir, const char *suffix)
     return test_system(cmd);
 }
 
+/* The same archive under another data root (moved, or mounted elsewhere) is the same
+ * input: nothing is computed again. */
+Test(incremental, a_moved_archive_is_not_recomputed, .timeout = 600)
+{
+    char dir[512], cmd[4096], root[1100], abs_root[1024];
+    make_pipeline(dir, sizeof dir, "");
+    cr_assert_eq(run(dir, ""), 0);
+    cr_assert_not_null(realpath(test_data_root(), abs_root));
+    snprintf(root, sizeof root, "%s/moved", dir);
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && for d in gcm obs isimip-point; do ln -s %s/$d %s/; "
+             "done", root, abs_root, root);
+    cr_assert_eq(test_system(cmd), 0, "%s", cmd);
+    snprintf(cmd, sizeof cmd, "--data-root %s", root);
+    cr_assert_eq(run(dir, cmd), 0);
+    char *e = err_text(dir);
+    cr_expect_null(strstr(e, "computing"), "%s", e);
+    cr_expect(strstr(e, "region vancouver: inputs and settings unchanged"), "%s", e);
+    free(e);
+}
+
 Test(incremental, a_changed_setting_reruns_only_its_region, .timeout = 600)
 {
     char dir[512];

@@ -210,8 +210,14 @@ static int put_inputs(dsc_ctx_t *ctx, text_t *t, const dsc_pipeline_t *p, const 
             for (size_t i = 0; i < n && !rc; i++) {
                 char hex[65];
                 rc = dsc_checksums_get(ctx, cs, paths[i], hex);
+                /* Below the data root the path is keyed relative to it: an archive moved
+                 * or mounted elsewhere, with the same files, keeps its cached results. */
+                size_t nr = strlen(p->data_root);
+                const char *name = paths[i];
+                if (nr && strncmp(name, p->data_root, nr) == 0 && name[nr] == '/')
+                    name += nr + 1;
                 if (!rc)
-                    put(t, "input = %s %s\n", paths[i], hex);
+                    put(t, "input = %s %s\n", name, hex);
             }
             dsc_io_paths_free(paths, n);
             if (rc)
