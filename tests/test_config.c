@@ -62,6 +62,8 @@ Test(config, every_problem_reported_with_its_line)
                           "obs = y.nc\n"
                           "train = 1990-1980\n"
                           "valid = 1961-1990\n"
+                          "future = 2006-2100\n"
+                          "map_late = 2095-2110\n"
                           "colour = blue\n"
                           "[ann]\n"
                           "epochs = many\n"
@@ -81,12 +83,14 @@ Test(config, every_problem_reported_with_its_line)
     cr_assert_null(p);
     cr_assert(strstr(messages, "city.ini:3: 'lat = 95'"), "%s", messages);
     cr_assert(strstr(messages, "bad.ini:7: 'train = 1990-1980'"), "%s", messages);
-    cr_assert(strstr(messages, "bad.ini:9: unknown key 'colour' in [city]"), "%s", messages);
-    cr_assert(strstr(messages, "bad.ini:11: epochs 'many'"), "%s", messages);
-    cr_assert(strstr(messages, "bad.ini:13: kind 'multiplicative'"), "%s", messages);
-    cr_assert(strstr(messages, "bad.ini:16: 'hist_bin_width' in [output] is given again "
-                               "(first at line 15)"), "%s", messages);
-    cr_assert(strstr(messages, "bad.ini:18: regrid method 'cubic' is unknown"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:11: unknown key 'colour' in [city]"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:13: epochs 'many'"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:15: kind 'multiplicative'"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:18: 'hist_bin_width' in [output] is given again "
+                               "(first at line 17)"), "%s", messages);
+    cr_assert(strstr(messages, "bad.ini:20: regrid method 'cubic' is unknown"), "%s", messages);
+    cr_assert(strstr(messages, "region city: map_late 2095-2110 is not inside future 2006-2100"),
+              "%s", messages);
     cr_assert(strstr(dsc_ctx_message(ctx), "problems, listed above"), "%s",
               dsc_ctx_message(ctx));
     dsc_ctx_destroy(ctx);

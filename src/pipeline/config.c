@@ -353,6 +353,12 @@ static void load_job(problems_t *pr, dsc_ini_t *ini, const char *region, const c
             problem(pr, "%s: region %s: %s %d-%d and %s %d-%d overlap", ini->path, region,
                     pairs[k].a, pairs[k].pa.y0, pairs[k].pa.y1, pairs[k].b, pairs[k].pb.y0,
                     pairs[k].pb.y1);
+    /* The late map averages the projection: it must lie inside the future period, or the
+     * map's label would promise years that were never computed. */
+    if (job->late.y0 && job->future.y0 &&
+        (job->late.y0 < job->future.y0 || job->late.y1 > job->future.y1))
+        problem(pr, "%s: region %s: map_late %d-%d is not inside future %d-%d", ini->path,
+                region, job->late.y0, job->late.y1, job->future.y0, job->future.y1);
     if (!job->base.y0)
         job->base = job->valid;
     if (!job->late.y0 && job->future.y0)
