@@ -42,6 +42,22 @@ Test(config, demo_pipeline_loads)
     dsc_ctx_destroy(ctx);
 }
 
+/* One variable of a two-variable pipeline: the other's names (obs_var_tasmin) are not
+ * unknown keys, as a region left out of the run is not. */
+Test(config, a_variable_left_out_is_not_a_mistake)
+{
+    dsc_ctx_t *ctx = dsc_ctx_create();
+    dsc_pipeline_t *p = NULL;
+    const char *set[] = {"pipeline.variables=tasmax"};
+    int rc = dsc_pipeline_load_overrides(ctx, "pipelines/beijing.ini", NULL, "/data", "/tmp/x",
+                                         set, 1, &p);
+    cr_assert_eq(rc, DSC_OK, "%s", dsc_ctx_message(ctx));
+    cr_assert_eq(p->jobs[0].nvar, 1);
+    cr_assert_str_eq(p->jobs[0].obs_var[0], "tmax");
+    dsc_pipeline_destroy(p);
+    dsc_ctx_destroy(ctx);
+}
+
 Test(config, every_problem_reported_with_its_line)
 {
     const char *dir = test_tmpdir();

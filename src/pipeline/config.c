@@ -599,6 +599,11 @@ static void report_unknown(problems_t *pr, dsc_ini_t *ini, const char *region_ro
         snprintf(rpath, sizeof rpath, "%s/%s.ini", region_root, e->section);
         if (!in_run && access(rpath, R_OK) == 0)
             continue;
+        /* Names of a variable this run leaves out (--set pipeline.variables=tasmax) are not
+         * a mistake either; a misspelt one shows when the variable it meant is read. */
+        if (strncmp(e->key, "gcm_var_", 8) == 0 || strncmp(e->key, "obs_var_", 8) == 0 ||
+            strncmp(e->key, "obs2_var_", 9) == 0)
+            continue;
         problem(pr, "%s:%d: unknown key '%s' in [%s]", ini->path, e->line, e->key, e->section);
     }
 }
