@@ -149,7 +149,9 @@ int dsc_stage_check_inputs(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_jo
         rc = check_series(ctx, p, job, job->gcm, gvar, m,
                           job->nscen ? job->scenarios[0] : "historical", &job->gcm_over);
     const char *future = job->gcm_future[0] ? job->gcm_future : job->gcm;
-    for (size_t s = 0; s < job->nscen && !rc; s++)
+    /* Without gcm_historical, the first scenario's files were checked just above. */
+    size_t s0 = !job->gcm_historical[0] && !job->gcm_future[0];
+    for (size_t s = s0; s < job->nscen && !rc; s++)
         rc = check_series(ctx, p, job, future, gvar, m, job->scenarios[s], &job->gcm_over);
     /* GHCN-Daily records are text, read whole; their element is checked when read. */
     if (!rc && strcmp(job->obs_format, "ghcn") != 0)

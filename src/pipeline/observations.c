@@ -50,9 +50,9 @@ static int close_csv(dsc_ctx_t *ctx, FILE *fp, char *tmp, const char *path, dsc_
     return rc ? rc : dsc_outputs_add(ctx, out, path);
 }
 
-/* Per year: days in the calendar, days with a value (cell-days / cells with any observation), coverage, mean of
- * the observed days, and whether the year trains the models. Years with low coverage are
- * logged, since they are left out of training. */
+/* Per year: days in the calendar, days with a value (cell-days / cells with any
+ * observation), coverage, mean of the observed days, and whether the year trains the
+ * models. Years with low coverage are logged, since they are left out of training. */
 static int write_years(dsc_ctx_t *ctx, const dsc_pipeline_t *p, const dsc_job_t *job,
                        const dsc_member_t *m, const dsc_field_t *f, const char *stem,
                        dsc_outputs_t *out)

@@ -270,6 +270,24 @@ static int region_up_to_date(run_t *r, const dsc_job_t *job, const region_keys_t
     return 1;
 }
 
+/* How a run will obtain member i of a region: what obtain_member does, decided from the
+ * cache alone (for the plan of a dry run and the input checks before a run). */
+typedef enum { PLAN_REUSE, PLAN_RECORRECT, PLAN_COMPUTE } plan_t;
+
+static plan_t member_plan(const run_t *r, const region_keys_t *k, size_t i)
+{
+    char path[DSC_PATH_MAX + 128];
+    if (r->p->force)
+        return PLAN_COMPUTE;
+    snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k->keys[i]);
+    if (access(path, R_OK) == 0)
+        return PLAN_REUSE;
+    snprintf(path, sizeof path, "%s/.cache/%s.trained", r->p->out_dir, k->train_keys[i]);
+    if (!r->split_cells && access(path, R_OK) == 0)
+        return PLAN_RECORRECT;
+    return PLAN_COMPUTE;
+}
+
 /* Prints what a run would do for this region, and why, without doing it. The inputs of
  * what it would compute are checked (variables, axes, units, the region), not read. */
 static int dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k, int up)
@@ -282,17 +300,16 @@ static int dry_run_region(run_t *r, const dsc_job_t *job, const region_keys_t *k
     for (size_t v = 0; v < job->nvar; v++)
         for (size_t m = 0; m < job->nmodel; m++) {
             size_t i = v * job->nmodel + m;
-            char path[DSC_PATH_MAX + 128], why[512];
-            snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k->keys[i]);
-            if (!r->p->force && access(path, R_OK) == 0) {
+            char why[512];
+            plan_t plan = member_plan(r, k, i);
+            if (plan == PLAN_REUSE) {
                 dsc_log(r->ctx, DSC_LOG_INFO, "plan",
                         "%s %s %s: reuse the cached result, "
                         "then write",
                         job->region.name, job->variables[v], job->models[m]);
                 continue;
             }
-            snprintf(path, sizeof path, "%s/.cache/%s.trained", r->p->out_dir, k->train_keys[i]);
-            if (!r->p->force && !r->split_cells && access(path, R_OK) == 0) {
+            if (plan == PLAN_RECORRECT) {
                 dsc_log(r->ctx, DSC_LOG_INFO, "plan",
                         "%s %s %s: only the bias correction changed: correct the cached "
                         "predictions again, then write",
@@ -537,14 +554,6 @@ static int run_job(run_t *r, const dsc_job_t *job)
         return rc;
     }
 
-    /* Every input of what will be computed is checked (metadata only) before any training:
-     * a missing year of tasmin must not surface after an hour of tasmax. */
-    for (size_t i = 0; i < nv * nm && !rc; i++) {
-        char path[DSC_PATH_MAX + 128];
-        snprintf(path, sizeof path, "%s/.cache/%s.member", r->p->out_dir, k.keys[i]);
-        if (r->p->force || access(path, R_OK) != 0)
-            rc = dsc_stage_check_inputs(r->ctx, r->p, job, i / nm, i % nm);
-    }
     dsc_member_t **mem = calloc(nv * nm, sizeof *mem);
     if (!rc && !mem)
         rc = dsc_error(r->ctx, DSC_ERR_NOMEM, "region %s: out of memory", job->region.name);
@@ -554,6 +563,11 @@ static int run_job(run_t *r, const dsc_job_t *job)
     int rank = dsc_par_rank(), size = dsc_par_size();
     int by_member = size > 1 && nv * nm >= (size_t)size;
     r->split_cells = size > 1 && !by_member;
+    /* Every input of what will be computed is checked (metadata only) before any training:
+     * a missing year of tasmin must not surface after an hour of tasmax. */
+    for (size_t i = 0; i < nv * nm && !rc; i++)
+        if (member_plan(r, &k, i) == PLAN_COMPUTE)
+            rc = dsc_stage_check_inputs(r->ctx, r->p, job, i / nm, i % nm);
     for (size_t i = 0; i < nv * nm && !rc && by_member; i++)
         if ((int)(i % (size_t)size) == rank)
             rc = obtain_member(r, job, i / nm, i % nm, &k, &mem[i]);
